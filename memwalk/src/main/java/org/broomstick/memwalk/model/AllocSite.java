@@ -1,0 +1,32 @@
+package org.broomstick.memwalk.model;
+
+/**
+ * A call of a {@code Malloc} function: one <em>object</em> of the thesis (figure 6.2). The {@code
+ * id} is {@code file:line:column#allocator}, stable across runs and file order, because stingify
+ * and the generated header use it.
+ *
+ * @param sizeBytes the size when it is a compile-time constant (or given by the spec), else null
+ * @param result the points-to cell that receives the pointer (null when the value is dropped)
+ */
+public record AllocSite(
+    String id,
+    SourceLocation location,
+    String function,
+    String allocator,
+    String sizeExpr,
+    Long sizeBytes,
+    Hints hints,
+    String result,
+    boolean inMacro,
+    int offset,
+    int length) {
+
+  public static String idOf(SourceLocation at, String allocator) {
+    return at.file() + ":" + at.line() + ":" + at.column() + "#" + allocator;
+  }
+
+  /** The abstract heap object of this site in points-to sets. */
+  public String heapObject() {
+    return "heap:" + id;
+  }
+}

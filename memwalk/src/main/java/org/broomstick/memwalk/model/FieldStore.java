@@ -1,0 +1,11 @@
+package org.broomstick.memwalk.model;
+
+/**
+ * An assignment of a function-pointer value to a struct field ({@code p->f = fn}, designated or
+ * positional initializers). Recorded so a {@code stageField} of the spec can turn it into a queue
+ * site without parsing again.
+ *
+ * @param function id of the enclosing function, or null at file scope (static initializers)
+ * @param field {@code struct.field}, keyed by the struct's tag or typedef name
+ */
+public record FieldStore(SourceLocation location, String function, String field, String value, String valueText) {}

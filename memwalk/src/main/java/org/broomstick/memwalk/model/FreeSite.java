@@ -1,0 +1,13 @@
+package org.broomstick.memwalk.model;
+
+/** A call of a {@code Free} function; {@code pointer} is the cell of the freed pointer argument. */
+public record FreeSite(
+    String id,
+    SourceLocation location,
+    String function,
+    String freer,
+    String pointer,
+    String pointerText,
+    boolean inMacro,
+    int offset,
+    int length) {}
