@@ -319,6 +319,8 @@ public final class CFrontend {
     macros.put("__BROOMSTICK__", "1");
     // CDT has no _FloatN types; glibc uses them when the compiler claims to be a recent gcc.
     macros.putIfAbsent("_Float128", "long double");
+    // Nor the C11 _Atomic qualifier: dropping it keeps sizes and pointers (stdatomic.h uses it).
+    macros.putIfAbsent("_Atomic", "");
     macros.putIfAbsent("_Float64x", "long double");
     macros.putIfAbsent("_Float32", "float");
     macros.putIfAbsent("_Float64", "double");
@@ -392,6 +394,19 @@ public final class CFrontend {
         diags.error(SourceLocation.NONE, "spec.conflict", c);
       }
     }
+    // Of the functions only declared (thousands in system headers), keep those the program uses.
+    Set<String> used = new java.util.HashSet<>();
+    for (CallSite c : calls) {
+      if (c.callee() != null) {
+        used.add(c.callee());
+      }
+    }
+    for (Constraint c : constraints) {
+      if (c instanceof Constraint.AddressOf a && a.object().startsWith("fn:")) {
+        used.add(a.object().substring(3));
+      }
+    }
+    functions.values().removeIf(fn -> !fn.defined() && !used.contains(fn.id()));
     // Declared-only functions have no file (SPEC §10: external functions are entries with file null).
     functions.replaceAll(
         (id, fn) -> fn.defined() ? fn : new Function(fn.id(), fn.name(), SourceLocation.NONE, fn.isStatic(), false, 0, FrameSource.NONE, false, 0, fn.params()));

@@ -279,6 +279,12 @@ final class UnitExtractor {
     }
     String id = functionId(fn);
     functionAttributes(fn.getName(), dtor, fd.getDeclSpecifier());
+    IASTFileLocation where = fd.getFileLocation();
+    if (where != null && isSystem(where.getFileName())) {
+      // Inline functions of system headers are library code: a declaration is all we need.
+      functions.putIfAbsent(id, declaredFunction(fn, dtor));
+      return;
+    }
     Lowering low = new Lowering(id);
     List<String> params = new ArrayList<>();
     if (dtor instanceof IASTStandardFunctionDeclarator sfd) {
