@@ -321,6 +321,8 @@ public final class CFrontend {
     macros.putIfAbsent("_Float128", "long double");
     // Nor the C11 _Atomic qualifier: dropping it keeps sizes and pointers (stdatomic.h uses it).
     macros.putIfAbsent("_Atomic", "");
+    // Nor C11 _Static_assert: a harmless declaration stands in, valid wherever the assertion is.
+    macros.putIfAbsent("_Static_assert(...)", "extern int __broomstick_static_assert__");
     macros.putIfAbsent("_Float64x", "long double");
     macros.putIfAbsent("_Float32", "float");
     macros.putIfAbsent("_Float64", "double");

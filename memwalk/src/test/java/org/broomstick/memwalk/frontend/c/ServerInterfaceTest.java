@@ -152,7 +152,8 @@ class ServerInterfaceTest {
         """).run();
     var allocs = f.program().allocs();
     assertThat(allocs).hasSize(4);
-    assertThat(allocs.get(0).sizeBytes()).isEqualTo(2L * 112 + 8) // int, char[100] then a pointer aligned to 8: 112;
+    // int, char[100], then a pointer aligned to 8: sizeof(struct req) == 112
+    assertThat(allocs.get(0).sizeBytes()).isEqualTo(2L * 112 + 8);
     assertThat(allocs.get(0).sizeExpr()).isEqualTo("sizeof(struct req) * 2 + 8");
     assertThat(allocs.get(1).sizeBytes()).isNull();
     assertThat(allocs.get(1).hints().stingySize()).isEqualTo(148L);
