@@ -1321,6 +1321,9 @@ final class UnitExtractor {
       }
       if (frame != null) {
         frame.call(argClauses.length);
+        if ("alloca".equals(callee) || "__builtin_alloca".equals(callee)) {
+          frame.dynamic = true;
+        }
       }
       String result = temp(call);
       if (callee != null) {
