@@ -103,10 +103,11 @@ public final class SpecFile {
   private static final Pattern INDEX = Pattern.compile("[0-9]+");
 
   /**
-   * {@code file:line}, {@code file:line:column} (a site id from a report) or {@code file:function}.
+   * {@code file:line} or {@code file:function}: the forms the site binder matches. A column is not
+   * accepted, because no allocation site would ever match it.
    */
   private static final Pattern SITE =
-      Pattern.compile("(?<file>[^:\\s][^:]*):(?:(?<line>[0-9]+)(?::[0-9]+)?|(?<function>.+))");
+      Pattern.compile("(?<file>[^:\\s][^:]*):(?:(?<line>[0-9]+)|(?<function>.+))");
 
   private final String displayPath;
   private final Diagnostics diags;
