@@ -25,6 +25,11 @@ final class InputOptions {
   @Option(names = "-D", paramLabel = "NAME[=VALUE]", description = "Define a macro.")
   List<String> defines = new ArrayList<>();
 
+  @Option(names = "--spec", paramLabel = "FILE",
+      description = "A broomstick.yaml binding the server's functions to QueueStage, Malloc, Free, … "
+          + "(default: broomstick.yaml in the first input directory, when there is one).")
+  Path spec;
+
   @Option(names = "--su", paramLabel = "DIR", description = "Directory of GCC -fstack-usage (.su) files: exact frame sizes.")
   List<Path> suDirs = new ArrayList<>();
 
@@ -52,6 +57,26 @@ final class InputOptions {
       }
     }
     return m;
+  }
+
+  /** The spec file to read: the one given, else {@code broomstick.yaml} beside the inputs. */
+  Path specFile() {
+    if (spec != null) {
+      return spec;
+    }
+    for (Path p : paths) {
+      Path candidate = java.nio.file.Files.isDirectory(p) ? p.resolve("broomstick.yaml") : null;
+      if (candidate != null && java.nio.file.Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    if (compileCommands != null && compileCommands.toAbsolutePath().getParent() != null) {
+      Path candidate = compileCommands.toAbsolutePath().getParent().resolve("broomstick.yaml");
+      if (java.nio.file.Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   int threads() {

@@ -21,6 +21,11 @@ final class ProgramLoader {
           Diagnostic.error(SourceLocation.NONE, "usage.lang", "--lang " + in.lang + " is not supported yet (only c)"));
     }
     ServerSpec spec = ServerSpec.EMPTY;
+    if (in.spec != null && !java.nio.file.Files.isRegularFile(in.spec)) {
+      throw new BroomstickException(
+          ExitCode.FINDINGS,
+          Diagnostic.error(SourceLocation.ofFile(in.spec.toString()), "spec.unreadable", "spec file not found"));
+    }
     ProgressBar bar = new ProgressBar(System.err, !common.quiet);
     CFrontend.Options opts =
         new CFrontend.Options(
@@ -30,6 +35,7 @@ final class ProgramLoader {
             in.defineMap(),
             in.suDirs,
             spec,
+            in.specFile(),
             in.ilp32,
             in.threads(),
             Path.of(""),

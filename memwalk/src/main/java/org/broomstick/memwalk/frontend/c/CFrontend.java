@@ -63,6 +63,7 @@ public final class CFrontend {
       Map<String, String> defines,
       List<Path> suDirs,
       ServerSpec spec,
+      Path specFile,
       boolean ilp32,
       int threads,
       Path base,
@@ -82,7 +83,7 @@ public final class CFrontend {
 
     public static Options of(List<Path> paths) {
       return new Options(
-          paths, null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, false,
+          paths, null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false,
           Runtime.getRuntime().availableProcessors(), Path.of(""), "gcc", Progress.NONE);
     }
   }
@@ -106,6 +107,12 @@ public final class CFrontend {
     long start = System.nanoTime();
     PathDisplay display = new PathDisplay(options.base());
     Diagnostics diags = new Diagnostics();
+    if (options.specFile() != null) {
+      ServerSpec fromFile =
+          org.broomstick.memwalk.spec.SpecFile.parse(options.specFile(), display.show(options.specFile().toString()), diags);
+      ServerSpec.Merged merged = options.spec().mergedWith(fromFile);
+      options = withSpec(options, merged.spec());
+    }
     List<UnitConfig> units = units(options, display, diags);
     if (units.isEmpty()) {
       throw new InputException(
@@ -123,6 +130,11 @@ public final class CFrontend {
     int withErrors = (int) facts.stream().filter(UnitFacts::hadErrors).count();
     long millis = (System.nanoTime() - start) / 1_000_000;
     return new Result(program, new Stats(units.size(), withErrors, millis));
+  }
+
+  private static Options withSpec(Options o, ServerSpec spec) {
+    return new Options(o.paths(), o.compileCommands(), o.includeDirs(), o.defines(), o.suDirs(), spec, null,
+        o.ilp32(), o.threads(), o.base(), o.compiler(), o.progress());
   }
 
   // ------------------------------------------------------------------ inputs
@@ -296,7 +308,7 @@ public final class CFrontend {
   }
 
   private static UnitFacts emptyFacts(String unit) {
-    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), ServerSpec.EMPTY, List.of(), List.of(), List.of(), true);
+    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), ServerSpec.EMPTY, List.of(), List.of(), Map.of(), List.of(), true);
   }
 
   private static UnitFacts parseUnit(
@@ -362,7 +374,13 @@ public final class CFrontend {
     }
     Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
     systemDirs.addAll(u.systemIncludes());
-    UnitFacts f = new UnitExtractor(tu, cache, display, new Sizes(tu), systemDirs).extract();
+    Set<String> fixedExprs = new LinkedHashSet<>();
+    for (ServerSpec.AllocFunction m : o.spec().mallocs().values()) {
+      if (m.fixedSize() != null) {
+        fixedExprs.add(m.fixedSize());
+      }
+    }
+    UnitFacts f = new UnitExtractor(tu, cache, display, new Sizes(tu), systemDirs, fixedExprs).extract();
     diags.addAll(f.diagnostics());
     return f;
   }
@@ -396,6 +414,9 @@ public final class CFrontend {
         diags.error(SourceLocation.NONE, "spec.conflict", c);
       }
     }
+    Set<String> knownNames = new java.util.HashSet<>();
+    functions.values().forEach(fn -> knownNames.add(fn.name()));
+    diags.addAll(org.broomstick.memwalk.spec.SpecCheck.unknownFunctions(o.spec(), knownNames));
     // Of the functions only declared (thousands in system headers), keep those the program uses.
     Set<String> used = new java.util.HashSet<>();
     for (CallSite c : calls) {
@@ -423,13 +444,8 @@ public final class CFrontend {
     calls.sort(Comparator.comparing(CallSite::location).thenComparing(CallSite::caller));
     fieldStores.sort(Comparator.comparing(FieldStore::location));
     Map<String, Long> fixedSizes = new HashMap<>();
-    for (ServerSpec.AllocFunction m : spec.mallocs().values()) {
-      if (m.fixedSize() != null) {
-        OptionalLong v = IntExpr.eval(m.fixedSize());
-        if (v.isPresent()) {
-          fixedSizes.put(m.fixedSize(), v.getAsLong());
-        }
-      }
+    for (UnitFacts f : facts) {
+      f.fixedSizes().forEach(fixedSizes::putIfAbsent);
     }
     Map<String, String> names = new HashMap<>();
     functions.values().forEach(fn -> names.put(fn.id(), fn.name()));

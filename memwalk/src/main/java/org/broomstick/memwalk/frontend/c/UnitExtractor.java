@@ -97,6 +97,8 @@ final class UnitExtractor {
   private final PathDisplay display;
   private final Sizes sizes;
   private final Set<String> systemDirs;
+  private final Set<String> fixedSizeExprs;
+  private final Map<String, Long> fixedSizes = new LinkedHashMap<>();
 
   private final Map<String, Function> functions = new LinkedHashMap<>();
   private final List<CallSiteBuilder> calls = new ArrayList<>();
@@ -118,8 +120,14 @@ final class UnitExtractor {
   private boolean hadErrors;
 
   UnitExtractor(
-      IASTTranslationUnit tu, SourceCache cache, PathDisplay display, Sizes sizes, Set<String> systemDirs) {
+      IASTTranslationUnit tu,
+      SourceCache cache,
+      PathDisplay display,
+      Sizes sizes,
+      Set<String> systemDirs,
+      Set<String> fixedSizeExprs) {
     this.tu = tu;
+    this.fixedSizeExprs = new LinkedHashSet<>(fixedSizeExprs);
     this.cache = cache;
     this.display = display;
     this.sizes = sizes;
@@ -156,6 +164,12 @@ final class UnitExtractor {
                     + display.show(inc.getPath()) + " from the input tree"));
       }
     }
+    for (String expr : fixedSizeExprs) {
+      OptionalLong v = SizeExpressions.evaluate(expr, tu, sizes);
+      if (v.isPresent()) {
+        fixedSizes.put(expr, v.getAsLong());
+      }
+    }
     List<CallSite> built = calls.stream().map(CallSiteBuilder::build).toList();
     ServerSpec declared =
         new ServerSpec(queueStages, scheduleStages, mallocs, frees, schedulers, stageFields, List.of(), null);
@@ -169,6 +183,7 @@ final class UnitExtractor {
         declared,
         List.copyOf(conflicts),
         headers,
+        Map.copyOf(fixedSizes),
         List.copyOf(diagnostics),
         hadErrors);
   }
@@ -439,7 +454,17 @@ final class UnitExtractor {
             }
           }
           if (ok) {
-            mallocs.putIfAbsent(name, new ServerSpec.AllocFunction(name, sizeParam, null, at));
+            String fixed = null;
+            if (sizeParam < 0) {
+              // A fixed-size allocator: its object size is the stingy_size of the declaration.
+              for (IASTAttribute other : attrs) {
+                if (new String(other.getName()).equals("stingy_size")) {
+                  fixed = String.join(",", arguments(other)).trim();
+                  fixedSizeExprs.add(fixed);
+                }
+              }
+            }
+            mallocs.putIfAbsent(name, new ServerSpec.AllocFunction(name, sizeParam, fixed, at));
           }
         }
         case "Free" -> {
@@ -552,9 +577,9 @@ final class UnitExtractor {
         out.add(cur.toString().trim());
         cur.setLength(0);
       } else if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
-        cur.append(s, 1, s.length() - 1);
+        cur.append(s, 1, s.length() - 1).append(' ');
       } else {
-        cur.append(s);
+        cur.append(s).append(' ');
       }
     }
     if (!cur.isEmpty() || !out.isEmpty()) {

@@ -14,6 +14,7 @@ import org.broomstick.memwalk.spec.ServerSpec;
  * dropped as soon as the unit is read.
  *
  * @param headers the non-system headers the unit included (absolute paths)
+ * @param fixedSizes values of fixed-size allocators' size expressions in this unit's types
  * @param hadErrors the unit had syntax or preprocessor errors in the user's files
  */
 record UnitFacts(
@@ -26,5 +27,6 @@ record UnitFacts(
     ServerSpec declared,
     List<String> declarationConflicts,
     List<String> headers,
+    java.util.Map<String, Long> fixedSizes,
     List<Diagnostic> diagnostics,
     boolean hadErrors) {}

@@ -30,6 +30,7 @@ final class CFixture {
   private final Path dir;
   private final Map<String, String> files = new LinkedHashMap<>();
   private ServerSpec spec = ServerSpec.EMPTY;
+  private String specFile;
   private final List<String> defines = new ArrayList<>();
   private CFrontend.Result result;
   private PointsTo pointsTo;
@@ -46,6 +47,12 @@ final class CFixture {
 
   CFixture spec(ServerSpec s) {
     this.spec = s;
+    return this;
+  }
+
+  /** Reads this fixture file as broomstick.yaml. */
+  CFixture specFile(String name) {
+    this.specFile = name;
     return this;
   }
 
@@ -75,7 +82,8 @@ final class CFixture {
     }
     CFrontend.Options o =
         new CFrontend.Options(
-            List.of(dir), null, List.of(), defs, List.of(), spec, false, 2, dir, "gcc", null);
+            List.of(dir), null, List.of(), defs, List.of(), spec,
+            specFile == null ? null : dir.resolve(specFile), false, 2, dir, "gcc", null);
     result = CFrontend.load(o);
     pointsTo = Andersen.analyse(result.program());
     graph = CallGraphBuilder.build(result.program(), pointsTo);
@@ -129,7 +137,7 @@ final class CFixture {
   }
 
   private static final Pattern MARKER =
-      Pattern.compile("/\\*\\s*::\\s*(error|warning|note):\\s*\\(([a-z0-9.-]+)\\)\\s*\\*/");
+      Pattern.compile("(?:/\\*|#)\\s*::\\s*(error|warning|note):\\s*\\(([a-z0-9.-]+)\\)\\s*(?:\\*/)?");
 
   /**
    * The diagnostics the fixture files announce: a {@code /* :: warning: (key) *}{@code /} comment

@@ -177,4 +177,43 @@ class ServerInterfaceTest {
         """).run();
     assertThat(f.diagnostics()).isEqualTo(f.expectedDiagnostics());
   }
+
+  @Test
+  void aSidecarSpecBindsAServerThatCannotBeAnnotated() {
+    var f = new CFixture(dir).specFile("broomstick.yaml")
+        .file("broomstick.yaml", """
+            queueStage:  [{function: aeCreateFileEvent, params: [X, X, S, T]}]
+            malloc:      [{function: zmalloc, params: [size]}, {function: new_client, size: "sizeof(client) + 2 * sizeof(struct buf)"}]
+            free:        [{function: zfree, params: [ptr]}]
+            scheduler:   aeMain
+            hints:       [{site: "net.c:9", stingy_size: 4096}, {site: "net.c:readQuery", stingy_count: 1}]
+            # :: error: (spec.unknown-function)
+            entry:       acceptTcpHandlr
+            """)
+        .file("net.c", """
+            typedef struct client { int fd; char *query; } client;
+            struct buf { char data[64]; };
+            void *zmalloc(unsigned long n); void zfree(void *p); client *new_client(void);
+            typedef void fileProc(int fd, void *data);
+            int aeCreateFileEvent(int fd, int mask, fileProc *proc, void *data);
+            void aeMain(void) {}
+            void readQuery(int fd, void *data) {
+              client *c = data;
+              c->query = zmalloc(fd * 2);
+            }
+            void acceptTcpHandler(int fd, void *data) {
+              client *c = new_client();
+              aeCreateFileEvent(fd, 1, readQuery, c);
+            }
+            """)
+        .run();
+    assertThat(f.diagnostics()).contains("broomstick.yaml:7 error spec.unknown-function");
+    assertThat(f.eventEdges()).containsExactly("acceptTcpHandler => readQuery");
+    var allocs = f.program().allocs();
+    assertThat(allocs).extracting(AllocSite::id)
+        .containsExactly("net.c:9:14#zmalloc", "net.c:12:15#new_client");
+    assertThat(allocs.get(0).hints()).isEqualTo(new org.broomstick.memwalk.model.Hints(4096L, 1L));
+    assertThat(allocs.get(1).sizeBytes()).isEqualTo(16L + 2 * 64);
+    assertThat(f.program().spec().schedulers()).extracting(ServerSpec.Declared::name).containsExactly("aeMain");
+  }
 }
