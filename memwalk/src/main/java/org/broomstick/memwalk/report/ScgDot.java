@@ -18,8 +18,12 @@ public final class ScgDot {
       nodes.add(e.from());
       nodes.add(e.to());
     }
+    java.util.Map<String, String> names = new java.util.HashMap<>();
+    g.program().functions().forEach(f -> names.put(f.id(), f.name()));
     for (String n : nodes) {
-      out.write("  " + quote(n) + ";\n");
+      String name = names.getOrDefault(n, n);
+      // Static functions keep their unit in the id; the label stays short.
+      out.write("  " + quote(n) + (name.equals(n) ? "" : " [label=" + quote(name) + ", tooltip=" + quote(n) + "]") + ";\n");
     }
     Set<String> seen = new LinkedHashSet<>();
     for (Edge e : g.edges()) {
