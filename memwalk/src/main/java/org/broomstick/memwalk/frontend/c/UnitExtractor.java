@@ -224,6 +224,16 @@ final class UnitExtractor {
             syntaxProblem(p);
             return PROCESS_CONTINUE;
           }
+
+          @Override
+          public int visit(IASTDeclarator d) {
+            if (d.getAttributeSpecifiers().length > 0
+                || d.getParent() instanceof IASTSimpleDeclaration sd
+                    && sd.getDeclSpecifier().getAttributeSpecifiers().length > 0) {
+              declaredHints(d);
+            }
+            return PROCESS_CONTINUE;
+          }
         });
   }
 
@@ -375,10 +385,9 @@ final class UnitExtractor {
   }
 
   private String declaringFile(IBinding b) {
-    IASTName[] defs = tu.getDefinitionsInAST(b);
-    IASTName[] names = defs.length > 0 ? defs : tu.getDeclarationsInAST(b);
-    for (IASTName n : names) {
-      IASTFileLocation fl = n.getFileLocation();
+    // The physical node is the definition when there is one, else the first declaration.
+    if (b instanceof ICInternalBinding ib && ib.getPhysicalNode() != null) {
+      IASTFileLocation fl = ib.getPhysicalNode().getFileLocation();
       if (fl != null) {
         return display.show(fl.getFileName());
       }
@@ -588,48 +597,51 @@ final class UnitExtractor {
     return out;
   }
 
-  /** {@code stingy_size}/{@code stingy_count} declared on a variable or field. */
+  /** {@code stingy_size}/{@code stingy_count} declared on a variable or field (see {@link #declaredHints}). */
   private Hints hintsOf(IBinding b) {
-    if (b == null) {
-      return Hints.NONE;
+    return b == null ? Hints.NONE : hintCache.getOrDefault(b, Hints.NONE);
+  }
+
+  /**
+   * Records the hints of a declarator that carries {@code stingy_size}/{@code stingy_count}, during
+   * the one walk over the unit, so later lookups cost nothing (CDT's declaration search walks the
+   * whole AST each time).
+   */
+  private void declaredHints(IASTDeclarator d) {
+    List<IASTAttribute> attrs = new ArrayList<>();
+    collect(d, attrs);
+    if (d.getParent() instanceof IASTSimpleDeclaration sd) {
+      collect(sd.getDeclSpecifier(), attrs);
     }
-    return hintCache.computeIfAbsent(
-        b,
-        binding -> {
-          Long size = null;
-          Long count = null;
-          List<IASTName> names = new ArrayList<>(List.of(tu.getDeclarationsInAST(binding)));
-          names.addAll(List.of(tu.getDefinitionsInAST(binding)));
-          for (IASTName n : names) {
-            List<IASTAttribute> attrs = new ArrayList<>();
-            for (IASTNode p = n.getParent(); p instanceof IASTDeclarator d; p = p.getParent()) {
-              collect(d, attrs);
-              if (d.getParent() instanceof IASTSimpleDeclaration sd) {
-                collect(sd.getDeclSpecifier(), attrs);
-              }
-            }
-            for (IASTAttribute a : attrs) {
-              String attr = new String(a.getName());
-              if (attr.equals("stingy_size") || attr.equals("stingy_count")) {
-                List<String> args = arguments(a);
-                OptionalLong v = args.size() == 1 ? IntExpr.eval(args.get(0)) : OptionalLong.empty();
-                if (v.isEmpty() || v.getAsLong() <= 0) {
-                  diagnostics.add(
-                      Diagnostic.error(
-                          locationOf(a),
-                          "spec.bad-hint",
-                          attr + " needs one positive integer constant, got (" + String.join(", ", args) + ")"));
-                  hadErrors = true;
-                } else if (attr.equals("stingy_size")) {
-                  size = v.getAsLong();
-                } else {
-                  count = v.getAsLong();
-                }
-              }
-            }
-          }
-          return new Hints(size, count);
-        });
+    Long size = null;
+    Long count = null;
+    for (IASTAttribute a : attrs) {
+      String attr = new String(a.getName());
+      if (!attr.equals("stingy_size") && !attr.equals("stingy_count")) {
+        continue;
+      }
+      List<String> args = arguments(a);
+      OptionalLong v = args.size() == 1 ? IntExpr.eval(args.get(0)) : OptionalLong.empty();
+      if (v.isEmpty() || v.getAsLong() <= 0) {
+        diagnostics.add(
+            Diagnostic.error(
+                locationOf(a),
+                "spec.bad-hint",
+                attr + " needs one positive integer constant, got (" + String.join(", ", args) + ")"));
+        hadErrors = true;
+      } else if (attr.equals("stingy_size")) {
+        size = v.getAsLong();
+      } else {
+        count = v.getAsLong();
+      }
+    }
+    if (size == null && count == null) {
+      return;
+    }
+    IBinding b = innermost(d).getName().resolveBinding();
+    if (b instanceof IVariable || b instanceof IField) {
+      hintCache.merge(b, new Hints(size, count), Hints::overriddenBy);
+    }
   }
 
   // ---------------------------------------------------------------- cells
@@ -1373,10 +1385,9 @@ final class UnitExtractor {
     }
 
     private Function declaredOnly(IFunction f, IASTNode at) {
-      IASTName[] decls = tu.getDeclarationsInAST(f);
-      SourceLocation loc = decls.length > 0 ? locationOf(decls[0]) : SourceLocation.NONE;
+      // Declared-only functions have no location in the model (SPEC §10: file null).
       return new Function(
-          functionId(f), f.getName(), loc, f.isStatic(), false, 0, FrameSource.NONE, false, 0, List.of());
+          functionId(f), f.getName(), SourceLocation.NONE, f.isStatic(), false, 0, FrameSource.NONE, false, 0, List.of());
     }
   }
 
