@@ -63,7 +63,7 @@ final class ScgCommand implements Callable<Integer> {
           if (format == Format.dot) {
             ScgDot.write(g, w);
           } else {
-            ScgJson.write(g, stats, w);
+            ScgJson.write(g, pt, stats, w);
           }
         });
     var err = spec.commandLine().getErr();

@@ -11,7 +11,14 @@ import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 import org.broomstick.memwalk.diag.Diagnostic;
+import org.broomstick.memwalk.model.AllocSite;
+import org.broomstick.memwalk.model.FreeSite;
 import org.broomstick.memwalk.model.Function;
+import org.broomstick.memwalk.model.Global;
+import org.broomstick.memwalk.model.Program;
+import org.broomstick.memwalk.model.QueueSite;
+import org.broomstick.memwalk.pointsto.PointsTo;
+import org.broomstick.memwalk.spec.ServerSpec;
 import org.broomstick.memwalk.model.InputFile;
 import org.broomstick.memwalk.model.SourceLocation;
 import org.broomstick.memwalk.scg.CallGraph;
@@ -20,7 +27,9 @@ import org.broomstick.memwalk.scg.IndirectCall;
 
 /**
  * Writes {@code scg.json} (SPEC §10): the call graph with event edges, indirect calls with their
- * targets, diagnostics, and a {@code stats} object with the run's figures.
+ * targets, the sites bound to the server interface (allocations with sizes and hints, frees with the
+ * allocation sites they may release, queue sites with their stages), globals, diagnostics, and a
+ * {@code stats} object with the run's figures.
  */
 public final class ScgJson {
   /** Bumped when a field changes meaning or is removed; adding fields keeps it. */
@@ -30,7 +39,7 @@ public final class ScgJson {
 
   private ScgJson() {}
 
-  public static void write(CallGraph g, Map<String, Object> stats, Writer out) throws IOException {
+  public static void write(CallGraph g, PointsTo pointsTo, Map<String, Object> stats, Writer out) throws IOException {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("language", g.program().language());
@@ -56,6 +65,63 @@ public final class ScgJson {
       n.put("expression", c.expression());
       ArrayNode t = n.putArray("targets");
       c.targets().forEach(t::add);
+    }
+    Program p = g.program();
+    ArrayNode allocs = root.putArray("allocationSites");
+    for (AllocSite a : p.allocs()) {
+      ObjectNode n = allocs.addObject();
+      n.put("id", a.id()).put("function", a.function()).put("allocator", a.allocator());
+      location(n, a.location());
+      n.put("sizeExpr", a.sizeExpr());
+      if (a.sizeBytes() == null) {
+        n.putNull("sizeBytes");
+      } else {
+        n.put("sizeBytes", a.sizeBytes());
+      }
+      n.put("stingySize", a.hints().stingySize());
+      n.put("stingyCount", a.hints().stingyCount());
+      n.put("inMacro", a.inMacro());
+    }
+    ArrayNode frees = root.putArray("freeSites");
+    for (FreeSite f : p.frees()) {
+      ObjectNode n = frees.addObject();
+      n.put("function", f.function()).put("freer", f.freer());
+      location(n, f.location());
+      n.put("pointer", f.pointerText());
+      ArrayNode rel = n.putArray("releases");
+      for (String o : pointsTo.of(f.pointer())) {
+        if (o.startsWith("heap:")) {
+          rel.add(o.substring(5));
+        }
+      }
+      n.put("inMacro", f.inMacro());
+    }
+    ArrayNode queues = root.putArray("queueSites");
+    for (QueueSite q : p.queues()) {
+      ObjectNode n = queues.addObject();
+      n.put("function", q.function()).put("kind", q.kind().name().toLowerCase(java.util.Locale.ROOT)).put("via", q.via());
+      location(n, q.location());
+      n.put("stage", q.stageText());
+      ArrayNode st = n.putArray("stages");
+      pointsTo.functionsOf(q.stage()).forEach(st::add);
+    }
+    ArrayNode globals = root.putArray("globals");
+    for (Global gl : p.globals()) {
+      ObjectNode n = globals.addObject();
+      n.put("id", gl.id()).put("name", gl.name());
+      location(n, gl.location());
+      n.put("sizeBytes", gl.sizeBytes()).put("static", gl.isStatic());
+    }
+    ObjectNode server = root.putObject("server");
+    ServerSpec spec = p.spec();
+    spec.queueStages().keySet().stream().sorted().forEach(server.withArray("queueStage")::add);
+    spec.scheduleStages().keySet().stream().sorted().forEach(server.withArray("scheduleStage")::add);
+    spec.mallocs().keySet().stream().sorted().forEach(server.withArray("malloc")::add);
+    spec.frees().keySet().stream().sorted().forEach(server.withArray("free")::add);
+    spec.schedulers().forEach(d -> server.withArray("scheduler").add(d.name()));
+    spec.stageFields().forEach(sf -> server.withArray("stageField").add(sf.key()));
+    if (spec.entry() != null) {
+      server.put("entry", spec.entry().name());
     }
     ArrayNode diags = root.putArray("diagnostics");
     for (Diagnostic d : all(g)) {
