@@ -1,0 +1,85 @@
+package org.broomstick.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The input options {@code scg} and {@code memwalk} share (SPEC §8). */
+final class InputOptions {
+
+  @Parameters(paramLabel = "PATH", description = "C files or directories (searched for *.c).")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--compile-commands", paramLabel = "FILE",
+      description = "A JSON compilation database (CMake, Bear): one preprocessor setup per unit. "
+          + "With PATHs, only units under them are read.")
+  Path compileCommands;
+
+  @Option(names = "-I", paramLabel = "DIR", description = "Add an include directory.")
+  List<Path> includes = new ArrayList<>();
+
+  @Option(names = "-D", paramLabel = "NAME[=VALUE]", description = "Define a macro.")
+  List<String> defines = new ArrayList<>();
+
+  @Option(names = "--spec", paramLabel = "FILE",
+      description = "A broomstick.yaml binding the server's functions to QueueStage, Malloc, Free, … "
+          + "(default: broomstick.yaml in the first input directory, when there is one).")
+  Path spec;
+
+  @Option(names = "--su", paramLabel = "DIR", description = "Directory of GCC -fstack-usage (.su) files: exact frame sizes.")
+  List<Path> suDirs = new ArrayList<>();
+
+  @Option(names = "--lang", paramLabel = "c|java", defaultValue = "c", description = "Input language (default: ${DEFAULT-VALUE}).")
+  String lang;
+
+  @Option(names = "--m32", description = "Analyse for i386 (ILP32) instead of x86-64 (LP64).")
+  boolean ilp32;
+
+  @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Parser threads (default: the number of cores).")
+  Integer jobs;
+
+  @Option(names = "--cc", paramLabel = "COMPILER", defaultValue = "gcc",
+      description = "Compiler asked for system include directories and predefined macros (default: ${DEFAULT-VALUE}).")
+  String compiler;
+
+  Map<String, String> defineMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String d : defines) {
+      int eq = d.indexOf('=');
+      if (eq < 0) {
+        m.put(d, "1");
+      } else {
+        m.put(d.substring(0, eq), d.substring(eq + 1));
+      }
+    }
+    return m;
+  }
+
+  /** The spec file to read: the one given, else {@code broomstick.yaml} beside the inputs. */
+  Path specFile() {
+    if (spec != null) {
+      return spec;
+    }
+    for (Path p : paths) {
+      Path candidate = java.nio.file.Files.isDirectory(p) ? p.resolve("broomstick.yaml") : null;
+      if (candidate != null && java.nio.file.Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    if (compileCommands != null && compileCommands.toAbsolutePath().getParent() != null) {
+      Path candidate = compileCommands.toAbsolutePath().getParent().resolve("broomstick.yaml");
+      if (java.nio.file.Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  int threads() {
+    return jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+  }
+}

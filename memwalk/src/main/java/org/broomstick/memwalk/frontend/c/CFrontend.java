@@ -1,0 +1,508 @@
+package org.broomstick.memwalk.frontend.c;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.broomstick.memwalk.diag.Diagnostic;
+import org.broomstick.memwalk.diag.Diagnostics;
+import org.broomstick.memwalk.diag.InputException;
+import org.broomstick.memwalk.model.CallSite;
+import org.broomstick.memwalk.model.Constraint;
+import org.broomstick.memwalk.model.FieldStore;
+import org.broomstick.memwalk.model.FrameSource;
+import org.broomstick.memwalk.model.Function;
+import org.broomstick.memwalk.model.Global;
+import org.broomstick.memwalk.model.InputFile;
+import org.broomstick.memwalk.model.Program;
+import org.broomstick.memwalk.model.SourceLocation;
+import org.broomstick.memwalk.spec.ServerSpec;
+import org.broomstick.memwalk.spec.SiteBinder;
+import org.eclipse.cdt.core.dom.ast.IASTTranslationUnit;
+import org.eclipse.cdt.core.dom.ast.gnu.c.GCCLanguage;
+import org.eclipse.cdt.core.model.ILanguage;
+import org.eclipse.cdt.core.parser.ExtendedScannerInfo;
+import org.eclipse.cdt.core.parser.FileContent;
+import org.eclipse.cdt.core.parser.NullLogService;
+
+/**
+ * The C frontend (SPEC §4): parses translation units with CDT's GCC dialect and a real
+ * preprocessor configured per unit, in parallel, and links what they contain into one {@link
+ * Program}. Problems inside a unit become diagnostics; only unusable inputs as a whole throw {@link
+ * InputException}.
+ */
+public final class CFrontend {
+
+  /** Everything the frontend needs to know about a run. */
+  public record Options(
+      List<Path> paths,
+      Path compileCommands,
+      List<Path> includeDirs,
+      Map<String, String> defines,
+      List<Path> suDirs,
+      ServerSpec spec,
+      Path specFile,
+      boolean ilp32,
+      int threads,
+      Path base,
+      String compiler,
+      Progress progress) {
+
+    public Options {
+      paths = List.copyOf(paths);
+      includeDirs = List.copyOf(includeDirs);
+      defines = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(defines));
+      suDirs = List.copyOf(suDirs);
+      spec = spec == null ? ServerSpec.EMPTY : spec;
+      threads = Math.max(1, threads);
+      compiler = compiler == null ? "gcc" : compiler;
+      progress = progress == null ? Progress.NONE : progress;
+    }
+
+    public static Options of(List<Path> paths) {
+      return new Options(
+          paths, null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false,
+          Runtime.getRuntime().availableProcessors(), Path.of(""), "gcc", Progress.NONE);
+    }
+  }
+
+  /** Told how many units are parsed so far; called from parser threads. */
+  public interface Progress {
+    Progress NONE = (done, total) -> {};
+
+    void unitsDone(int done, int total);
+  }
+
+  /** Figures about a run that the benchmark and the JSON {@code stats} report. */
+  public record Stats(int units, int unitsWithErrors, long parseMillis) {}
+
+  /** The program and the run's figures. */
+  public record Result(Program program, Stats stats) {}
+
+  private CFrontend() {}
+
+  public static Result load(Options options) {
+    long start = System.nanoTime();
+    PathDisplay display = new PathDisplay(options.base());
+    Diagnostics diags = new Diagnostics();
+    if (options.specFile() != null) {
+      ServerSpec fromFile =
+          org.broomstick.memwalk.spec.SpecFile.parse(options.specFile(), display.show(options.specFile().toString()), diags);
+      ServerSpec.Merged merged = options.spec().mergedWith(fromFile);
+      options = withSpec(options, merged.spec());
+    }
+    List<UnitConfig> units = units(options, display, diags);
+    if (units.isEmpty()) {
+      throw new InputException(
+          Diagnostic.error(
+              SourceLocation.ofFile(options.paths().isEmpty() ? "." : display.show(options.paths().get(0).toString())),
+              "input.no-units",
+              "no C translation units found in the inputs"));
+    }
+    Map<String, List<Path>> headersByName = headersByName(options.paths());
+    SourceCache cache = new SourceCache();
+    GccProbe probe = new GccProbe(options.compiler());
+
+    List<UnitFacts> facts = parseAll(units, options, display, cache, probe, headersByName, diags);
+    Program program = link(facts, options, display, diags);
+    int withErrors = (int) facts.stream().filter(UnitFacts::hadErrors).count();
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return new Result(program, new Stats(units.size(), withErrors, millis));
+  }
+
+  private static Options withSpec(Options o, ServerSpec spec) {
+    return new Options(o.paths(), o.compileCommands(), o.includeDirs(), o.defines(), o.suDirs(), spec, null,
+        o.ilp32(), o.threads(), o.base(), o.compiler(), o.progress());
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  private static List<UnitConfig> units(Options o, PathDisplay display, Diagnostics diags) {
+    List<String> userIncludes = o.includeDirs().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+    List<String> probeFlags = o.ilp32() ? List.of("-m32") : List.of();
+    if (o.compileCommands() != null) {
+      Path cc = o.compileCommands();
+      if (!Files.isRegularFile(cc)) {
+        throw new InputException(
+            Diagnostic.error(SourceLocation.ofFile(display.show(cc.toString())), "input.missing", "compilation database not found"));
+      }
+      List<UnitConfig> fromDb = CompileCommands.read(cc, display.show(cc.toString()), diags);
+      List<Path> roots = o.paths().stream().map(p -> p.toAbsolutePath().normalize()).toList();
+      List<UnitConfig> out = new ArrayList<>();
+      for (UnitConfig u : fromDb) {
+        if (!roots.isEmpty() && roots.stream().noneMatch(r -> u.file().startsWith(r))) {
+          continue;
+        }
+        if (!Files.isReadable(u.file())) {
+          diags.warning(SourceLocation.ofFile(display.show(u.file().toString())), "input.unreadable", "translation unit in the compilation database cannot be read; skipped");
+          continue;
+        }
+        List<String> inc = new ArrayList<>(u.includes());
+        inc.addAll(userIncludes);
+        Map<String, String> defs = new LinkedHashMap<>(u.defines());
+        defs.putAll(o.defines());
+        List<String> flags = new ArrayList<>(u.probeFlags());
+        if (o.ilp32() && !flags.contains("-m32")) {
+          flags.add("-m32");
+        }
+        out.add(new UnitConfig(u.file(), u.directory(), inc, u.quoteIncludes(), u.systemIncludes(), defs, u.forcedIncludes(), flags));
+      }
+      return out;
+    }
+    if (o.paths().isEmpty()) {
+      throw new InputException(
+          Diagnostic.error(SourceLocation.NONE, "input.none", "no input paths given (files, directories or --compile-commands)"));
+    }
+    Set<Path> files = new LinkedHashSet<>();
+    for (Path p : o.paths()) {
+      String shown = display.show(p.toString());
+      if (!Files.exists(p)) {
+        throw new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.missing", "no such file or directory"));
+      }
+      if (Files.isDirectory(p)) {
+        if (!Files.isReadable(p) || !Files.isExecutable(p)) {
+          throw new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "directory cannot be read"));
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+          walk.filter(f -> f.toString().endsWith(".c") && Files.isRegularFile(f) && !hidden(p, f))
+              .sorted()
+              .forEach(f -> files.add(f.toAbsolutePath().normalize()));
+        } catch (IOException | UncheckedIOException e) {
+          Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+          String where = cause instanceof AccessDeniedException ade ? display.show(ade.getFile()) : shown;
+          throw new InputException(
+              Diagnostic.error(SourceLocation.ofFile(where), "input.unreadable", "directory cannot be read: " + cause.getMessage()));
+        }
+      } else {
+        String name = p.getFileName().toString();
+        if (!(name.endsWith(".c") || name.endsWith(".h") || name.endsWith(".i"))) {
+          throw new InputException(
+              Diagnostic.error(
+                  SourceLocation.ofFile(shown),
+                  "input.not-c",
+                  "not a C source file (expected .c or .h; use --lang java for Java inputs)"));
+        }
+        if (!Files.isReadable(p)) {
+          throw new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read"));
+        }
+        files.add(p.toAbsolutePath().normalize());
+      }
+    }
+    List<UnitConfig> out = new ArrayList<>();
+    for (Path f : files) {
+      out.add(
+          new UnitConfig(
+              f, f.getParent(), userIncludes, List.of(), List.of(), o.defines(), List.of(), probeFlags));
+    }
+    return out;
+  }
+
+  private static boolean hidden(Path root, Path f) {
+    Path rel = root.relativize(f);
+    for (Path part : rel) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Map<String, List<Path>> headersByName(List<Path> roots) {
+    Map<String, List<Path>> byName = new HashMap<>();
+    for (Path r : roots) {
+      if (!Files.isDirectory(r)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(r)) {
+        walk.filter(f -> f.toString().endsWith(".h") && !hidden(r, f))
+            .sorted()
+            .forEach(f -> byName.computeIfAbsent(f.getFileName().toString(), k -> new ArrayList<>()).add(f.toAbsolutePath().normalize()));
+      } catch (IOException | UncheckedIOException e) {
+        // Headers are a fallback only; an unreadable subtree just gives fewer candidates.
+      }
+    }
+    return byName;
+  }
+
+  // ------------------------------------------------------------------ parsing
+
+  private static List<UnitFacts> parseAll(
+      List<UnitConfig> units,
+      Options o,
+      PathDisplay display,
+      SourceCache cache,
+      GccProbe probe,
+      Map<String, List<Path>> headersByName,
+      Diagnostics diags) {
+    AtomicInteger done = new AtomicInteger();
+    int total = units.size();
+    // Deep expressions recurse deeply in CDT's parser: give the threads a large stack.
+    ThreadFactory tf =
+        new ThreadFactory() {
+          private final AtomicInteger n = new AtomicInteger();
+
+          @Override
+          public Thread newThread(Runnable r) {
+            Thread t = new Thread(null, r, "cdt-parse-" + n.incrementAndGet(), 256L << 20);
+            t.setDaemon(true);
+            return t;
+          }
+        };
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(o.threads(), total), tf);
+    try {
+      List<Future<UnitFacts>> futures = new ArrayList<>();
+      for (UnitConfig u : units) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    return parseUnit(u, o, display, cache, probe, headersByName, diags);
+                  } finally {
+                    o.progress().unitsDone(done.incrementAndGet(), total);
+                  }
+                }));
+      }
+      List<UnitFacts> out = new ArrayList<>();
+      for (int i = 0; i < futures.size(); i++) {
+        try {
+          out.add(futures.get(i).get());
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          String shown = display.show(units.get(i).file().toString());
+          diags.error(
+              SourceLocation.ofFile(shown),
+              "parse.crash",
+              "the parser failed on this unit (" + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "); unit skipped");
+          out.add(emptyFacts(shown));
+        }
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static UnitFacts emptyFacts(String unit) {
+    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), ServerSpec.EMPTY, List.of(), List.of(), Map.of(), List.of(), true);
+  }
+
+  private static UnitFacts parseUnit(
+      UnitConfig u,
+      Options o,
+      PathDisplay display,
+      SourceCache cache,
+      GccProbe probe,
+      Map<String, List<Path>> headersByName,
+      Diagnostics diags) {
+    String shown = display.show(u.file().toString());
+    GccProbe.Result sys = probe.probe(u.probeFlags());
+    if (sys.failure() != null) {
+      diags.warning(
+          SourceLocation.NONE,
+          "parse.no-compiler",
+          "system include directories and predefined macros unknown: " + sys.failure());
+    }
+    Map<String, String> macros = new LinkedHashMap<>(sys.macros());
+    macros.put("__BROOMSTICK__", "1");
+    // CDT has no _FloatN types; glibc uses them when the compiler claims to be a recent gcc.
+    macros.putIfAbsent("_Float128", "long double");
+    // Nor the C11 _Atomic qualifier: dropping it keeps sizes and pointers (stdatomic.h uses it).
+    macros.putIfAbsent("_Atomic", "");
+    // Nor C11 _Static_assert: a harmless declaration stands in, valid wherever the assertion is.
+    macros.putIfAbsent("_Static_assert(...)", "extern int __broomstick_static_assert__");
+    macros.putIfAbsent("_Float64x", "long double");
+    macros.putIfAbsent("_Float32", "float");
+    macros.putIfAbsent("_Float64", "double");
+    macros.putIfAbsent("_Float32x", "double");
+    for (Map.Entry<String, String> d : u.defines().entrySet()) {
+      if (d.getValue() == null) {
+        macros.remove(d.getKey());
+      } else {
+        macros.put(d.getKey(), d.getValue());
+      }
+    }
+    List<String> includePaths = new ArrayList<>(u.includes());
+    includePaths.addAll(u.systemIncludes());
+    includePaths.addAll(sys.systemIncludes());
+    ExtendedScannerInfo info =
+        new ExtendedScannerInfo(
+            macros,
+            includePaths.toArray(new String[0]),
+            new String[0],
+            u.forcedIncludes().toArray(new String[0]),
+            u.quoteIncludes().toArray(new String[0]));
+    SourceCache.Source src =
+        cache.get(u.file().toString())
+            .orElseThrow(() -> new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read")));
+    FileContent content = FileContent.create(u.file().toString(), src.chars);
+    CachingContentProvider provider = new CachingContentProvider(cache, headersByName);
+    int opts =
+        ILanguage.OPTION_IS_SOURCE_UNIT
+            | ILanguage.OPTION_NO_IMAGE_LOCATIONS
+            | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;
+    IASTTranslationUnit tu;
+    try {
+      tu = GCCLanguage.getDefault().getASTTranslationUnit(content, info, provider, null, opts, new NullLogService());
+    } catch (Exception | StackOverflowError e) {
+      diags.error(SourceLocation.ofFile(shown), "parse.crash", "the parser failed on this unit (" + e.getClass().getSimpleName() + "); unit skipped");
+      return emptyFacts(shown);
+    }
+    Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
+    systemDirs.addAll(u.systemIncludes());
+    Set<String> fixedExprs = new LinkedHashSet<>();
+    for (ServerSpec.AllocFunction m : o.spec().mallocs().values()) {
+      if (m.fixedSize() != null) {
+        fixedExprs.add(m.fixedSize());
+      }
+    }
+    UnitFacts f = new UnitExtractor(tu, cache, display, new Sizes(tu), systemDirs, fixedExprs).extract();
+    diags.addAll(f.diagnostics());
+    return f;
+  }
+
+  // ------------------------------------------------------------------ linking
+
+  private static Program link(List<UnitFacts> facts, Options o, PathDisplay display, Diagnostics diags) {
+    Map<String, Function> functions = new TreeMap<>();
+    Set<Constraint> constraints = new LinkedHashSet<>();
+    Map<String, Global> globals = new TreeMap<>();
+    List<CallSite> calls = new ArrayList<>();
+    List<FieldStore> fieldStores = new ArrayList<>();
+    ServerSpec declared = ServerSpec.EMPTY;
+    Set<String> files = new TreeSet<>();
+    for (UnitFacts f : facts) {
+      for (Function fn : f.functions()) {
+        functions.merge(fn.id(), fn, CFrontend::preferDefinition);
+      }
+      constraints.addAll(f.constraints());
+      for (Global g : f.globals()) {
+        globals.merge(g.id(), g, (a, b) -> a.sizeBytes() != null ? a : b);
+      }
+      calls.addAll(f.calls());
+      fieldStores.addAll(f.fieldStores());
+      ServerSpec.Merged m = declared.mergedWith(f.declared());
+      declared = m.spec();
+      for (String c : m.conflicts()) {
+        diags.error(SourceLocation.NONE, "spec.conflict", c);
+      }
+      for (String c : f.declarationConflicts()) {
+        diags.error(SourceLocation.NONE, "spec.conflict", c);
+      }
+    }
+    Set<String> knownNames = new java.util.HashSet<>();
+    functions.values().forEach(fn -> knownNames.add(fn.name()));
+    diags.addAll(org.broomstick.memwalk.spec.SpecCheck.unknownFunctions(o.spec(), knownNames));
+    // Of the functions only declared (thousands in system headers), keep those the program uses.
+    Set<String> used = new java.util.HashSet<>();
+    for (CallSite c : calls) {
+      if (c.callee() != null) {
+        used.add(c.callee());
+      }
+    }
+    for (Constraint c : constraints) {
+      if (c instanceof Constraint.AddressOf a && a.object().startsWith("fn:")) {
+        used.add(a.object().substring(3));
+      }
+    }
+    functions.values().removeIf(fn -> !fn.defined() && !used.contains(fn.id()));
+    // Declared-only functions have no file (SPEC §10: external functions are entries with file null).
+    functions.replaceAll(
+        (id, fn) -> fn.defined() ? fn : new Function(fn.id(), fn.name(), SourceLocation.NONE, fn.isStatic(), false, 0, FrameSource.NONE, false, 0, fn.params()));
+    ServerSpec.Merged withFile = declared.mergedWith(o.spec());
+    for (String c : withFile.conflicts()) {
+      diags.error(SourceLocation.NONE, "spec.conflict", c);
+    }
+    ServerSpec spec = withFile.spec();
+    if (!o.suDirs().isEmpty()) {
+      StackUsage.apply(o.suDirs(), functions, display, diags);
+    }
+    calls.sort(Comparator.comparing(CallSite::location).thenComparing(CallSite::caller));
+    fieldStores.sort(Comparator.comparing(FieldStore::location));
+    Map<String, Long> fixedSizes = new HashMap<>();
+    for (UnitFacts f : facts) {
+      f.fixedSizes().forEach(fixedSizes::putIfAbsent);
+    }
+    Map<String, String> names = new HashMap<>();
+    functions.values().forEach(fn -> names.put(fn.id(), fn.name()));
+    SiteBinder.Bound bound = SiteBinder.bind(calls, fieldStores, spec, fixedSizes, id -> names.getOrDefault(id, id));
+    diags.addAll(bound.diagnostics());
+    constraints.addAll(bound.constraints());
+    Set<String> files2 = new TreeSet<>();
+    for (UnitFacts f : facts) {
+      files.add(f.unit());
+      for (String h : f.headers()) {
+        files2.add(h);
+      }
+    }
+    List<InputFile> inputs = new ArrayList<>();
+    for (String f : files) {
+      inputs.add(new InputFile(f, sha256(o.base().resolve(f))));
+    }
+    for (String h : files2) {
+      String shown = display.show(h);
+      if (!files.contains(shown)) {
+        inputs.add(new InputFile(shown, sha256(Path.of(h))));
+      }
+    }
+    inputs.sort(Comparator.comparing(InputFile::path));
+    return new Program(
+        "c",
+        inputs,
+        List.copyOf(functions.values()),
+        calls,
+        List.copyOf(constraints),
+        List.copyOf(globals.values()),
+        fieldStores,
+        bound.allocs(),
+        bound.frees(),
+        bound.queues(),
+        spec,
+        diags.snapshot());
+  }
+
+  private static Function preferDefinition(Function a, Function b) {
+    if (a.defined() != b.defined()) {
+      return a.defined() ? a : b;
+    }
+    if (a.params().isEmpty() && !b.params().isEmpty()) {
+      return b;
+    }
+    return a;
+  }
+
+  static String sha256(Path p) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(p)));
+    } catch (IOException e) {
+      return null;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,1421 @@
+package org.broomstick.memwalk.frontend.c;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.broomstick.memwalk.diag.Diagnostic;
+import org.broomstick.memwalk.model.Argument;
+import org.broomstick.memwalk.model.CallSite;
+import org.broomstick.memwalk.model.Constraint;
+import org.broomstick.memwalk.model.FieldStore;
+import org.broomstick.memwalk.model.FrameSource;
+import org.broomstick.memwalk.model.Function;
+import org.broomstick.memwalk.model.Global;
+import org.broomstick.memwalk.model.Hints;
+import org.broomstick.memwalk.model.SourceLocation;
+import org.broomstick.memwalk.spec.ServerSpec;
+import org.eclipse.cdt.core.dom.ast.ASTVisitor;
+import org.eclipse.cdt.core.dom.ast.IASTArraySubscriptExpression;
+import org.eclipse.cdt.core.dom.ast.IASTAttribute;
+import org.eclipse.cdt.core.dom.ast.IASTAttributeOwner;
+import org.eclipse.cdt.core.dom.ast.IASTAttributeSpecifier;
+import org.eclipse.cdt.core.dom.ast.IASTBinaryExpression;
+import org.eclipse.cdt.core.dom.ast.IASTCastExpression;
+import org.eclipse.cdt.core.dom.ast.IASTCompositeTypeSpecifier;
+import org.eclipse.cdt.core.dom.ast.IASTConditionalExpression;
+import org.eclipse.cdt.core.dom.ast.IASTDeclSpecifier;
+import org.eclipse.cdt.core.dom.ast.IASTDeclaration;
+import org.eclipse.cdt.core.dom.ast.IASTDeclarator;
+import org.eclipse.cdt.core.dom.ast.IASTEqualsInitializer;
+import org.eclipse.cdt.core.dom.ast.IASTExpression;
+import org.eclipse.cdt.core.dom.ast.IASTExpressionList;
+import org.eclipse.cdt.core.dom.ast.IASTFieldDeclarator;
+import org.eclipse.cdt.core.dom.ast.IASTFieldReference;
+import org.eclipse.cdt.core.dom.ast.IASTFileLocation;
+import org.eclipse.cdt.core.dom.ast.IASTFunctionCallExpression;
+import org.eclipse.cdt.core.dom.ast.IASTFunctionDeclarator;
+import org.eclipse.cdt.core.dom.ast.IASTFunctionDefinition;
+import org.eclipse.cdt.core.dom.ast.IASTIdExpression;
+import org.eclipse.cdt.core.dom.ast.IASTInitializer;
+import org.eclipse.cdt.core.dom.ast.IASTInitializerClause;
+import org.eclipse.cdt.core.dom.ast.IASTInitializerList;
+import org.eclipse.cdt.core.dom.ast.IASTMacroExpansionLocation;
+import org.eclipse.cdt.core.dom.ast.IASTName;
+import org.eclipse.cdt.core.dom.ast.IASTNode;
+import org.eclipse.cdt.core.dom.ast.IASTNodeLocation;
+import org.eclipse.cdt.core.dom.ast.IASTParameterDeclaration;
+import org.eclipse.cdt.core.dom.ast.IASTPreprocessorIncludeStatement;
+import org.eclipse.cdt.core.dom.ast.IASTProblem;
+import org.eclipse.cdt.core.dom.ast.IASTReturnStatement;
+import org.eclipse.cdt.core.dom.ast.IASTSimpleDeclaration;
+import org.eclipse.cdt.core.dom.ast.IASTStandardFunctionDeclarator;
+import org.eclipse.cdt.core.dom.ast.IASTStatement;
+import org.eclipse.cdt.core.dom.ast.IASTToken;
+import org.eclipse.cdt.core.dom.ast.IASTTokenList;
+import org.eclipse.cdt.core.dom.ast.IASTTranslationUnit;
+import org.eclipse.cdt.core.dom.ast.IASTTypeIdExpression;
+import org.eclipse.cdt.core.dom.ast.IASTUnaryExpression;
+import org.eclipse.cdt.core.dom.ast.IArrayType;
+import org.eclipse.cdt.core.dom.ast.IBasicType;
+import org.eclipse.cdt.core.dom.ast.IBinding;
+import org.eclipse.cdt.core.dom.ast.ICompositeType;
+import org.eclipse.cdt.core.dom.ast.IEnumeration;
+import org.eclipse.cdt.core.dom.ast.IField;
+import org.eclipse.cdt.core.dom.ast.IFunction;
+import org.eclipse.cdt.core.dom.ast.IFunctionType;
+import org.eclipse.cdt.core.dom.ast.IParameter;
+import org.eclipse.cdt.core.dom.ast.IPointerType;
+import org.eclipse.cdt.core.dom.ast.IProblemBinding;
+import org.eclipse.cdt.core.dom.ast.IQualifierType;
+import org.eclipse.cdt.core.dom.ast.IType;
+import org.eclipse.cdt.core.dom.ast.ITypedef;
+import org.eclipse.cdt.core.dom.ast.IVariable;
+import org.eclipse.cdt.core.dom.ast.c.ICASTArrayDesignator;
+import org.eclipse.cdt.core.dom.ast.c.ICASTDesignatedInitializer;
+import org.eclipse.cdt.core.dom.ast.c.ICASTDesignator;
+import org.eclipse.cdt.core.dom.ast.c.ICASTFieldDesignator;
+import org.eclipse.cdt.core.dom.ast.gnu.IGNUASTCompoundStatementExpression;
+import org.eclipse.cdt.internal.core.dom.parser.c.ICInternalBinding;
+
+/**
+ * Reads one CDT translation unit into {@link UnitFacts}: functions with frame and code-size
+ * estimates, call sites, the points-to constraints of every body and initializer (SPEC §4:
+ * field-based, flow-insensitive), globals, stores into function-pointer fields, and the Broomstick
+ * attributes declared in the unit. It computes no analysis.
+ */
+final class UnitExtractor {
+
+  private final IASTTranslationUnit tu;
+  private final SourceCache cache;
+  private final PathDisplay display;
+  private final Sizes sizes;
+  private final Set<String> systemDirs;
+  private final Set<String> fixedSizeExprs;
+  private final Map<String, Long> fixedSizes = new LinkedHashMap<>();
+
+  private final Map<String, Function> functions = new LinkedHashMap<>();
+  private final List<CallSiteBuilder> calls = new ArrayList<>();
+  private final Set<Constraint> constraints = new LinkedHashSet<>();
+  private final Map<String, Global> globals = new LinkedHashMap<>();
+  private final List<FieldStore> fieldStores = new ArrayList<>();
+  private final List<Diagnostic> diagnostics = new ArrayList<>();
+  private final Map<IBinding, String> functionIds = new HashMap<>();
+  private final Map<ICompositeType, String> compositeKeys = new HashMap<>();
+  private final Map<IBinding, Hints> hintCache = new HashMap<>();
+
+  private final Map<String, ServerSpec.StageFunction> queueStages = new LinkedHashMap<>();
+  private final Map<String, ServerSpec.StageFunction> scheduleStages = new LinkedHashMap<>();
+  private final Map<String, ServerSpec.AllocFunction> mallocs = new LinkedHashMap<>();
+  private final Map<String, ServerSpec.FreeFunction> frees = new LinkedHashMap<>();
+  private final List<ServerSpec.Declared> schedulers = new ArrayList<>();
+  private final List<ServerSpec.StageField> stageFields = new ArrayList<>();
+  private final List<String> conflicts = new ArrayList<>();
+  private boolean hadErrors;
+
+  UnitExtractor(
+      IASTTranslationUnit tu,
+      SourceCache cache,
+      PathDisplay display,
+      Sizes sizes,
+      Set<String> systemDirs,
+      Set<String> fixedSizeExprs) {
+    this.tu = tu;
+    this.fixedSizeExprs = new LinkedHashSet<>(fixedSizeExprs);
+    this.cache = cache;
+    this.display = display;
+    this.sizes = sizes;
+    this.systemDirs = systemDirs;
+  }
+
+  UnitFacts extract() {
+    String unit = display.show(tu.getFilePath());
+    problems();
+    for (IASTDeclaration d : tu.getDeclarations()) {
+      try {
+        if (d instanceof IASTFunctionDefinition fd) {
+          functionDefinition(fd);
+        } else if (d instanceof IASTSimpleDeclaration sd) {
+          fileScopeDeclaration(sd);
+        }
+      } catch (StackOverflowError | RuntimeException e) {
+        diagnostics.add(
+            Diagnostic.warning(
+                locationOf(d), "parse.skipped", "declaration skipped: " + e.getClass().getSimpleName()));
+      }
+    }
+    List<String> headers = new ArrayList<>();
+    for (IASTPreprocessorIncludeStatement inc : tu.getIncludeDirectives()) {
+      if (inc.isActive() && inc.isResolved() && !isSystem(inc.getPath())) {
+        headers.add(inc.getPath());
+      }
+      if (inc.isActive() && inc.isResolvedByHeuristics()) {
+        diagnostics.add(
+            Diagnostic.warning(
+                locationOf(inc),
+                "parse.include-heuristic",
+                "header " + new String(inc.getName().toCharArray()) + " is not on the include path; using "
+                    + display.show(inc.getPath()) + " from the input tree"));
+      }
+    }
+    for (String expr : fixedSizeExprs) {
+      OptionalLong v = SizeExpressions.evaluate(expr, tu, sizes);
+      if (v.isPresent()) {
+        fixedSizes.put(expr, v.getAsLong());
+      }
+    }
+    List<CallSite> built = calls.stream().map(CallSiteBuilder::build).toList();
+    ServerSpec declared =
+        new ServerSpec(queueStages, scheduleStages, mallocs, frees, schedulers, stageFields, List.of(), null);
+    return new UnitFacts(
+        unit,
+        List.copyOf(functions.values()),
+        built,
+        List.copyOf(constraints),
+        List.copyOf(globals.values()),
+        List.copyOf(fieldStores),
+        declared,
+        List.copyOf(conflicts),
+        headers,
+        Map.copyOf(fixedSizes),
+        List.copyOf(diagnostics),
+        hadErrors);
+  }
+
+  // ---------------------------------------------------------------- problems
+
+  private void problems() {
+    for (IASTProblem p : tu.getPreprocessorProblems()) {
+      SourceLocation at = locationOf(p);
+      boolean system = isSystem(p.getFileLocation() == null ? null : p.getFileLocation().getFileName());
+      String msg = p.getMessage();
+      if (p.getID() == org.eclipse.cdt.core.parser.IProblem.PREPROCESSOR_INCLUSION_NOT_FOUND) {
+        diagnostics.add(Diagnostic.warning(at, "parse.include-missing", "header not found: " + problemArg(p)));
+      } else if (p.getID() == org.eclipse.cdt.core.parser.IProblem.PREPROCESSOR_POUND_ERROR) {
+        // #error in an active branch means the configuration is wrong for this unit.
+        diagnostics.add(Diagnostic.error(at, "parse.preprocessor", msg));
+        hadErrors |= !system;
+      } else if (!system) {
+        diagnostics.add(Diagnostic.warning(at, "parse.preprocessor", msg));
+      }
+    }
+    tu.accept(
+        new ASTVisitor() {
+          {
+            shouldVisitProblems = true;
+            shouldVisitDeclarations = true;
+            shouldVisitStatements = true;
+            shouldVisitExpressions = true;
+            shouldVisitDeclarators = true;
+            shouldVisitDeclSpecifiers = true;
+            shouldVisitInitializers = true;
+            shouldVisitParameterDeclarations = true;
+            shouldVisitTypeIds = true;
+          }
+
+          @Override
+          public int visit(IASTProblem p) {
+            syntaxProblem(p);
+            return PROCESS_CONTINUE;
+          }
+
+          @Override
+          public int visit(IASTDeclarator d) {
+            if (d.getAttributeSpecifiers().length > 0
+                || d.getParent() instanceof IASTSimpleDeclaration sd
+                    && sd.getDeclSpecifier().getAttributeSpecifiers().length > 0) {
+              declaredHints(d);
+            }
+            return PROCESS_CONTINUE;
+          }
+        });
+  }
+
+  private void syntaxProblem(IASTProblem p) {
+    IASTFileLocation fl = p.getFileLocation();
+    boolean system = isSystem(fl == null ? null : fl.getFileName());
+    SourceLocation at = locationOf(p);
+    String text = p.getRawSignature();
+    if (text.length() > 60) {
+      text = text.substring(0, 57) + "...";
+    }
+    String msg = "syntax error" + (text.isBlank() ? "" : " near '" + text.replace('\n', ' ') + "'");
+    diagnostics.add(system ? Diagnostic.warning(at, "parse.syntax", msg) : Diagnostic.error(at, "parse.syntax", msg));
+    hadErrors |= !system;
+  }
+
+  private static String problemArg(IASTProblem p) {
+    String[] args = p.getArguments();
+    return args == null || args.length == 0 ? p.getMessage() : args[0];
+  }
+
+  private boolean isSystem(String path) {
+    if (path == null) {
+      return false;
+    }
+    for (String d : systemDirs) {
+      if (path.startsWith(d)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- declarations
+
+  private void fileScopeDeclaration(IASTSimpleDeclaration sd) {
+    IASTDeclSpecifier spec = sd.getDeclSpecifier();
+    compositeAttributes(spec);
+    if (spec.getStorageClass() == IASTDeclSpecifier.sc_typedef) {
+      return;
+    }
+    for (IASTDeclarator dtor : sd.getDeclarators()) {
+      IBinding b = innermost(dtor).getName().resolveBinding();
+      if (b instanceof IFunction fn) {
+        Function f = declaredFunction(fn, dtor);
+        functions.putIfAbsent(f.id(), f);
+        functionAttributes(fn.getName(), dtor, spec);
+      } else if (b instanceof IVariable v) {
+        String cell = variableCell(v, null);
+        Long size = sizeOfType(v.getType());
+        String id = cell.substring(2);
+        globals.putIfAbsent(
+            id, new Global(id, v.getName(), locationOf(dtor), v.isStatic(), size));
+        IASTInitializer init = dtor.getInitializer();
+        if (init != null) {
+          Lowering low = new Lowering(null);
+          low.initialize(cell, v.getType(), init);
+        }
+      }
+    }
+  }
+
+  private void functionDefinition(IASTFunctionDefinition fd) {
+    IASTFunctionDeclarator dtor = fd.getDeclarator();
+    IBinding b = innermost(dtor).getName().resolveBinding();
+    if (!(b instanceof IFunction fn)) {
+      return;
+    }
+    String id = functionId(fn);
+    functionAttributes(fn.getName(), dtor, fd.getDeclSpecifier());
+    IASTFileLocation where = fd.getFileLocation();
+    if (where != null && isSystem(where.getFileName())) {
+      // Inline functions of system headers are library code: a declaration is all we need.
+      functions.putIfAbsent(id, declaredFunction(fn, dtor));
+      return;
+    }
+    Lowering low = new Lowering(id);
+    List<String> params = new ArrayList<>();
+    if (dtor instanceof IASTStandardFunctionDeclarator sfd) {
+      IASTParameterDeclaration[] ps = sfd.getParameters();
+      for (int i = 0; i < ps.length; i++) {
+        IBinding pb = innermost(ps[i].getDeclarator()).getName().resolveBinding();
+        String name = new String(innermost(ps[i].getDeclarator()).getName().toCharArray());
+        if (pb instanceof IParameter) {
+          low.params.put(pb, Constraint.param(id, i));
+        }
+        params.add(name);
+      }
+    }
+    FrameEstimate frame = new FrameEstimate();
+    frame.params(dtor);
+    low.frame = frame;
+    fd.getBody().accept(low.visitor());
+    SourceLocation at = locationOf(fd.getDeclarator());
+    functions.put(
+        id,
+        new Function(
+            id,
+            fn.getName(),
+            at,
+            fn.isStatic(),
+            true,
+            frame.bytes(),
+            FrameSource.ESTIMATE,
+            frame.dynamic,
+            low.codeBytes(),
+            params));
+  }
+
+  private Function declaredFunction(IFunction fn, IASTDeclarator dtor) {
+    String id = functionId(fn);
+    List<String> params = new ArrayList<>();
+    IASTDeclarator inner = innermostFunctionDeclarator(dtor);
+    if (inner instanceof IASTStandardFunctionDeclarator sfd) {
+      for (IASTParameterDeclaration p : sfd.getParameters()) {
+        params.add(new String(innermost(p.getDeclarator()).getName().toCharArray()));
+      }
+    }
+    return new Function(
+        id, fn.getName(), locationOf(dtor), fn.isStatic(), false, 0, FrameSource.NONE, false, 0, params);
+  }
+
+  private static IASTDeclarator innermostFunctionDeclarator(IASTDeclarator d) {
+    IASTDeclarator cur = d;
+    while (cur.getNestedDeclarator() != null && !(cur instanceof IASTFunctionDeclarator)) {
+      cur = cur.getNestedDeclarator();
+    }
+    return cur;
+  }
+
+  private static IASTDeclarator innermost(IASTDeclarator d) {
+    IASTDeclarator cur = d;
+    while (cur.getNestedDeclarator() != null && cur.getName().toCharArray().length == 0) {
+      cur = cur.getNestedDeclarator();
+    }
+    return cur;
+  }
+
+  /** The stable id: the name, or {@code name@file} for a static function (SPEC §4). */
+  String functionId(IFunction fn) {
+    return functionIds.computeIfAbsent(
+        fn,
+        b -> {
+          if (!fn.isStatic()) {
+            return fn.getName();
+          }
+          return Function.idOf(fn.getName(), true, declaringFile(fn));
+        });
+  }
+
+  private String declaringFile(IBinding b) {
+    // The physical node is the definition when there is one, else the first declaration.
+    if (b instanceof ICInternalBinding ib && ib.getPhysicalNode() != null) {
+      IASTFileLocation fl = ib.getPhysicalNode().getFileLocation();
+      if (fl != null) {
+        return display.show(fl.getFileName());
+      }
+    }
+    return display.show(tu.getFilePath());
+  }
+
+  // ---------------------------------------------------------------- attributes
+
+  private void functionAttributes(String name, IASTDeclarator dtor, IASTDeclSpecifier spec) {
+    List<IASTAttribute> attrs = new ArrayList<>();
+    collect(spec, attrs);
+    for (IASTDeclarator d = dtor; d != null; d = d.getNestedDeclarator()) {
+      collect(d, attrs);
+    }
+    for (IASTAttribute a : attrs) {
+      String attr = new String(a.getName());
+      SourceLocation at = locationOf(a);
+      List<String> labels = arguments(a);
+      switch (attr) {
+        case "QueueStage", "ScheduleStage" -> {
+          List<org.broomstick.memwalk.spec.ParamRole> roles = new ArrayList<>();
+          for (String l : labels) {
+            Optional<org.broomstick.memwalk.spec.ParamRole> r =
+                org.broomstick.memwalk.spec.ParamRole.parse(l);
+            if (r.isEmpty()
+                || !(r.get() == org.broomstick.memwalk.spec.ParamRole.T
+                    || r.get() == org.broomstick.memwalk.spec.ParamRole.S
+                    || r.get() == org.broomstick.memwalk.spec.ParamRole.X)) {
+              diagnostics.add(
+                  Diagnostic.error(
+                      at,
+                      "spec.unknown-label",
+                      "unknown label \"" + l + "\" in " + attr + " (expected T, S or X)"));
+              hadErrors = true;
+              roles.add(org.broomstick.memwalk.spec.ParamRole.X);
+            } else {
+              roles.add(r.get());
+            }
+          }
+          long stages = roles.stream().filter(r -> r == org.broomstick.memwalk.spec.ParamRole.S).count();
+          if (stages != 1) {
+            diagnostics.add(
+                Diagnostic.error(
+                    at, "spec.malformed", attr + " of " + name + " must label exactly one parameter \"S\""));
+            hadErrors = true;
+            continue;
+          }
+          ServerSpec.StageFunction sf = new ServerSpec.StageFunction(name, roles, at);
+          Map<String, ServerSpec.StageFunction> target =
+              attr.equals("QueueStage") ? queueStages : scheduleStages;
+          ServerSpec.StageFunction old = target.putIfAbsent(name, sf);
+          if (old != null && !old.params().equals(roles)) {
+            conflicts.add(attr + " " + name + " is declared differently at " + old.declaredAt() + " and " + at);
+          }
+        }
+        case "Malloc" -> {
+          int sizeParam = -1;
+          boolean ok = true;
+          for (int i = 0; i < labels.size(); i++) {
+            Optional<org.broomstick.memwalk.spec.ParamRole> r =
+                org.broomstick.memwalk.spec.ParamRole.parse(labels.get(i));
+            if (r.isPresent() && r.get() == org.broomstick.memwalk.spec.ParamRole.SIZE) {
+              sizeParam = i;
+            } else if (r.isEmpty() || r.get() != org.broomstick.memwalk.spec.ParamRole.X) {
+              diagnostics.add(
+                  Diagnostic.error(
+                      at,
+                      "spec.unknown-label",
+                      "unknown label \"" + labels.get(i) + "\" in Malloc (expected size, int or X)"));
+              hadErrors = true;
+              ok = false;
+            }
+          }
+          if (ok) {
+            String fixed = null;
+            if (sizeParam < 0) {
+              // A fixed-size allocator: its object size is the stingy_size of the declaration.
+              for (IASTAttribute other : attrs) {
+                if (new String(other.getName()).equals("stingy_size")) {
+                  fixed = String.join(",", arguments(other)).trim();
+                  fixedSizeExprs.add(fixed);
+                }
+              }
+            }
+            mallocs.putIfAbsent(name, new ServerSpec.AllocFunction(name, sizeParam, fixed, at));
+          }
+        }
+        case "Free" -> {
+          int ptr = freePointerParam(labels);
+          if (ptr < 0) {
+            diagnostics.add(
+                Diagnostic.error(
+                    at,
+                    "spec.unknown-label",
+                    "Free of " + name + " must label its pointer parameter \"ptr\" (or give its index, e.g. \"0\")"));
+            hadErrors = true;
+          } else {
+            frees.putIfAbsent(name, new ServerSpec.FreeFunction(name, ptr, at));
+          }
+        }
+        case "Scheduler" -> {
+          ServerSpec.Declared d = new ServerSpec.Declared(name, at);
+          if (schedulers.stream().noneMatch(s -> s.name().equals(name))) {
+            schedulers.add(d);
+          }
+        }
+        default -> {
+          // Other GNU attributes (noreturn, format, …) are not ours.
+        }
+      }
+    }
+  }
+
+  static int freePointerParam(List<String> labels) {
+    if (labels.isEmpty()) {
+      return 0;
+    }
+    if (labels.size() == 1 && labels.get(0).trim().matches("\\d+")) {
+      return Integer.parseInt(labels.get(0).trim());
+    }
+    int ptr = -1;
+    for (int i = 0; i < labels.size(); i++) {
+      Optional<org.broomstick.memwalk.spec.ParamRole> r =
+          org.broomstick.memwalk.spec.ParamRole.parse(labels.get(i));
+      if (r.isPresent() && r.get() == org.broomstick.memwalk.spec.ParamRole.PTR) {
+        if (ptr >= 0) {
+          return -1;
+        }
+        ptr = i;
+      } else if (r.isEmpty() || r.get() != org.broomstick.memwalk.spec.ParamRole.X) {
+        return -1;
+      }
+    }
+    return ptr;
+  }
+
+  /** Struct fields declared {@code StageField} become spec stage fields. */
+  private void compositeAttributes(IASTDeclSpecifier spec) {
+    if (!(spec instanceof IASTCompositeTypeSpecifier cts)) {
+      return;
+    }
+    IBinding b = cts.getName().resolveBinding();
+    if (!(b instanceof ICompositeType ct)) {
+      return;
+    }
+    for (IASTDeclaration member : cts.getMembers()) {
+      if (member instanceof IASTSimpleDeclaration msd) {
+        compositeAttributes(msd.getDeclSpecifier());
+        for (IASTDeclarator d : msd.getDeclarators()) {
+          List<IASTAttribute> attrs = new ArrayList<>();
+          collect(msd.getDeclSpecifier(), attrs);
+          for (IASTDeclarator x = d; x != null; x = x.getNestedDeclarator()) {
+            collect(x, attrs);
+          }
+          for (IASTAttribute a : attrs) {
+            if (new String(a.getName()).equals("StageField")) {
+              String field = new String(innermost(d).getName().toCharArray());
+              stageFields.add(new ServerSpec.StageField(compositeKey(ct), field, locationOf(a)));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void collect(IASTNode node, List<IASTAttribute> out) {
+    if (node instanceof IASTAttributeOwner owner) {
+      for (IASTAttributeSpecifier s : owner.getAttributeSpecifiers()) {
+        for (IASTAttribute a : s.getAttributes()) {
+          out.add(a);
+        }
+      }
+    }
+  }
+
+  /** The attribute's arguments as strings: quoted labels unquoted, other tokens joined. */
+  static List<String> arguments(IASTAttribute a) {
+    IASTToken clause = a.getArgumentClause();
+    List<String> out = new ArrayList<>();
+    if (clause == null) {
+      return out;
+    }
+    List<IASTToken> tokens = new ArrayList<>();
+    if (clause instanceof IASTTokenList list) {
+      for (IASTToken t : list.getTokens()) {
+        tokens.add(t);
+      }
+    } else {
+      tokens.add(clause);
+    }
+    StringBuilder cur = new StringBuilder();
+    for (IASTToken t : tokens) {
+      String s = new String(t.getTokenCharImage());
+      if (s.equals(",")) {
+        out.add(cur.toString().trim());
+        cur.setLength(0);
+      } else if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {
+        cur.append(s, 1, s.length() - 1).append(' ');
+      } else {
+        cur.append(s).append(' ');
+      }
+    }
+    if (!cur.isEmpty() || !out.isEmpty()) {
+      out.add(cur.toString().trim());
+    }
+    return out;
+  }
+
+  /** {@code stingy_size}/{@code stingy_count} declared on a variable or field (see {@link #declaredHints}). */
+  private Hints hintsOf(IBinding b) {
+    return b == null ? Hints.NONE : hintCache.getOrDefault(b, Hints.NONE);
+  }
+
+  /**
+   * Records the hints of a declarator that carries {@code stingy_size}/{@code stingy_count}, during
+   * the one walk over the unit, so later lookups cost nothing (CDT's declaration search walks the
+   * whole AST each time).
+   */
+  private void declaredHints(IASTDeclarator d) {
+    List<IASTAttribute> attrs = new ArrayList<>();
+    collect(d, attrs);
+    if (d.getParent() instanceof IASTSimpleDeclaration sd) {
+      collect(sd.getDeclSpecifier(), attrs);
+    }
+    Long size = null;
+    Long count = null;
+    for (IASTAttribute a : attrs) {
+      String attr = new String(a.getName());
+      if (!attr.equals("stingy_size") && !attr.equals("stingy_count")) {
+        continue;
+      }
+      List<String> args = arguments(a);
+      OptionalLong v = args.size() == 1 ? IntExpr.eval(args.get(0)) : OptionalLong.empty();
+      if (v.isEmpty() || v.getAsLong() <= 0) {
+        diagnostics.add(
+            Diagnostic.error(
+                locationOf(a),
+                "spec.bad-hint",
+                attr + " needs one positive integer constant, got (" + String.join(", ", args) + ")"));
+        hadErrors = true;
+      } else if (attr.equals("stingy_size")) {
+        size = v.getAsLong();
+      } else {
+        count = v.getAsLong();
+      }
+    }
+    if (size == null && count == null) {
+      return;
+    }
+    IBinding b = innermost(d).getName().resolveBinding();
+    if (b instanceof IVariable || b instanceof IField) {
+      hintCache.merge(b, new Hints(size, count), Hints::overriddenBy);
+    }
+  }
+
+  // ---------------------------------------------------------------- cells
+
+  /** The cell of a variable: {@code g:name} (global), {@code g:name@file} (static), else local. */
+  String variableCell(IVariable v, String functionId) {
+    IBinding owner = v.getOwner();
+    if (owner instanceof IFunction && functionId != null && !(v instanceof IParameter)) {
+      return "l:" + functionId + ":" + v.getName();
+    }
+    if (owner instanceof IFunction ofn) {
+      return "l:" + functionId(ofn) + ":" + v.getName();
+    }
+    return v.isStatic() ? "g:" + v.getName() + "@" + declaringFile(v) : "g:" + v.getName();
+  }
+
+  /** Field-based abstraction: every {@code s.f} / {@code p->f} of one struct type is one cell. */
+  String fieldCell(IField f) {
+    ICompositeType owner = f.getCompositeTypeOwner();
+    return "f:" + compositeKey(owner) + "." + f.getName();
+  }
+
+  String compositeKey(ICompositeType ct) {
+    return compositeKeys.computeIfAbsent(
+        ct,
+        t -> {
+          String name = t.getName();
+          if (name != null && !name.isEmpty()) {
+            return name;
+          }
+          // Anonymous: the place of its definition is stable across units.
+          if (t instanceof ICInternalBinding ib && ib.getPhysicalNode() != null) {
+            IASTFileLocation fl = ib.getPhysicalNode().getFileLocation();
+            if (fl != null) {
+              return "anon@" + display.show(fl.getFileName()) + ":" + fl.getStartingLineNumber();
+            }
+          }
+          return "anon@" + System.identityHashCode(t);
+        });
+  }
+
+  // ---------------------------------------------------------------- locations
+
+  SourceLocation locationOf(IASTNode node) {
+    IASTFileLocation fl = node == null ? null : node.getFileLocation();
+    if (fl == null) {
+      return SourceLocation.ofFile(display.show(tu.getFilePath()));
+    }
+    String file = fl.getFileName();
+    int column =
+        cache.get(file).map(s -> s.column(Math.min(fl.getNodeOffset(), s.chars.length))).orElse(0);
+    return SourceLocation.of(display.show(file), fl.getStartingLineNumber(), column);
+  }
+
+  private static boolean fromMacro(IASTNode node) {
+    IASTNodeLocation[] locs = node.getNodeLocations();
+    return locs.length > 0
+        && (locs[0] instanceof IASTMacroExpansionLocation
+            || locs[locs.length - 1] instanceof IASTMacroExpansionLocation);
+  }
+
+  // ---------------------------------------------------------------- types
+
+  static IType unwrap(IType t) {
+    IType cur = t;
+    for (int i = 0; i < 64 && cur != null; i++) {
+      if (cur instanceof ITypedef td) {
+        cur = td.getType();
+      } else if (cur instanceof IQualifierType qt) {
+        cur = qt.getType();
+      } else {
+        return cur;
+      }
+    }
+    return cur;
+  }
+
+  /** Whether a value of this type may carry a pointer worth tracking. */
+  static boolean mayHoldPointer(IType t) {
+    IType u = unwrap(t);
+    if (u == null) {
+      return true;
+    }
+    return !(u instanceof IBasicType) && !(u instanceof IEnumeration) && !(u instanceof ICompositeType);
+  }
+
+  static boolean isFunctionPointer(IType t) {
+    IType u = unwrap(t);
+    if (u instanceof IPointerType pt) {
+      return unwrap(pt.getType()) instanceof IFunctionType;
+    }
+    return u instanceof IFunctionType;
+  }
+
+  Long sizeOfType(IType t) {
+    OptionalLong s = sizes.sizeOf(t);
+    return s.isPresent() ? s.getAsLong() : null;
+  }
+
+  // ---------------------------------------------------------------- frame estimate
+
+  /** Thesis §6.2.2: locals + spilled arguments + return address + saved registers, x86-64 SysV. */
+  final class FrameEstimate {
+    long locals;
+    long spills;
+    int maxStackArgs;
+    boolean dynamic;
+
+    void params(IASTFunctionDeclarator dtor) {
+      if (dtor instanceof IASTStandardFunctionDeclarator sfd) {
+        for (IASTParameterDeclaration p : sfd.getParameters()) {
+          IBinding b = innermost(p.getDeclarator()).getName().resolveBinding();
+          if (b instanceof IParameter param) {
+            Long s = sizeOfType(param.getType());
+            spills += roundUp(s == null ? 8 : s, 8);
+          }
+        }
+      }
+    }
+
+    void local(IVariable v) {
+      if (v.isStatic() || v.isExtern()) {
+        return;
+      }
+      Long s = sizeOfType(v.getType());
+      if (s == null && unwrap(v.getType()) instanceof IArrayType) {
+        dynamic = true; // a variable-length array
+        return;
+      }
+      OptionalLong a = sizes.alignOf(v.getType());
+      long align = a.isPresent() ? Math.min(Math.max(a.getAsLong(), 1), 16) : 8;
+      locals = roundUp(locals, align) + (s == null ? 8 : s);
+    }
+
+    void call(int args) {
+      maxStackArgs = Math.max(maxStackArgs, args - 6);
+    }
+
+    int bytes() {
+      long total = roundUp(locals, 8) + spills + 8L * maxStackArgs + 16;
+      return (int) Math.min(Integer.MAX_VALUE, roundUp(total, 16));
+    }
+  }
+
+  static long roundUp(long v, long a) {
+    return a <= 1 ? v : (v + a - 1) / a * a;
+  }
+
+  // ---------------------------------------------------------------- lowering
+
+  /** A call site under construction: hints are attached when its assignment is seen. */
+  final class CallSiteBuilder {
+    final String caller;
+    final SourceLocation at;
+    final String callee;
+    final String calleeCell;
+    final String calleeText;
+    final List<Argument> args;
+    final String result;
+    final boolean inMacro;
+    final int offset;
+    final int length;
+    Hints hints = Hints.NONE;
+
+    CallSiteBuilder(
+        String caller,
+        SourceLocation at,
+        String callee,
+        String calleeCell,
+        String calleeText,
+        List<Argument> args,
+        String result,
+        boolean inMacro,
+        int offset,
+        int length) {
+      this.caller = caller;
+      this.at = at;
+      this.callee = callee;
+      this.calleeCell = calleeCell;
+      this.calleeText = calleeText;
+      this.args = args;
+      this.result = result;
+      this.inMacro = inMacro;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    CallSite build() {
+      return new CallSite(caller, at, callee, calleeCell, calleeText, args, result, hints, inMacro, offset, length);
+    }
+  }
+
+  /**
+   * Turns the expressions of one function body (or of a file-scope initializer, {@code fn ==
+   * null}) into constraints and call sites. Each expression is lowered once (memoised), so the
+   * visitor may meet an expression both as a statement part and inside another expression.
+   */
+  final class Lowering {
+    final String fn;
+    final Map<IBinding, String> params = new HashMap<>();
+    final Map<IASTExpression, String> memo = new IdentityHashMap<>();
+    final Map<IASTFunctionCallExpression, CallSiteBuilder> callOf = new IdentityHashMap<>();
+    FrameEstimate frame;
+    int expressions;
+    int statements;
+    int temps;
+
+    Lowering(String fn) {
+      this.fn = fn;
+    }
+
+    int codeBytes() {
+      // A rough estimate of x86-64 code: about 4 bytes per expression node and 2 per statement,
+      // plus prologue/epilogue. Replaced by measured sizes when object files are given (later).
+      return 4 * expressions + 2 * statements + 8;
+    }
+
+    ASTVisitor visitor() {
+      return new ASTVisitor() {
+        {
+          shouldVisitExpressions = true;
+          shouldVisitStatements = true;
+          shouldVisitDeclarations = true;
+        }
+
+        @Override
+        public int visit(IASTExpression e) {
+          cellOf(e);
+          return PROCESS_SKIP;
+        }
+
+        @Override
+        public int visit(IASTStatement s) {
+          statements++;
+          if (s instanceof IASTReturnStatement rs && rs.getReturnValue() != null && fn != null) {
+            String c = cellOf(rs.getReturnValue());
+            if (c != null) {
+              constraints.add(new Constraint.Copy(Constraint.ret(fn), c));
+            }
+          }
+          return PROCESS_CONTINUE;
+        }
+
+        @Override
+        public int visit(IASTDeclaration d) {
+          if (d instanceof IASTSimpleDeclaration sd) {
+            compositeAttributes(sd.getDeclSpecifier());
+            if (sd.getDeclSpecifier().getStorageClass() == IASTDeclSpecifier.sc_typedef) {
+              return PROCESS_SKIP;
+            }
+            for (IASTDeclarator dtor : sd.getDeclarators()) {
+              IBinding b = innermost(dtor).getName().resolveBinding();
+              if (b instanceof IVariable v) {
+                if (frame != null) {
+                  frame.local(v);
+                }
+                IASTInitializer init = dtor.getInitializer();
+                if (init != null) {
+                  initialize(variableCell(v, fn), v.getType(), init);
+                  hintAssignedCall(init, hintsOf(v));
+                }
+              } else if (b instanceof IFunction f) {
+                functions.putIfAbsent(functionId(f), declaredFunction(f, dtor));
+              }
+            }
+            return PROCESS_SKIP;
+          }
+          return PROCESS_CONTINUE;
+        }
+      };
+    }
+
+    private void hintAssignedCall(IASTInitializer init, Hints hints) {
+      if (hints.isEmpty() || !(init instanceof IASTEqualsInitializer eq)) {
+        return;
+      }
+      if (eq.getInitializerClause() instanceof IASTExpression e) {
+        attachHints(e, hints);
+      }
+    }
+
+    private void attachHints(IASTExpression rhs, Hints hints) {
+      IASTExpression e = stripCasts(rhs);
+      if (e instanceof IASTFunctionCallExpression call) {
+        CallSiteBuilder cb = callOf.get(call);
+        if (cb != null) {
+          cb.hints = cb.hints.overriddenBy(hints);
+        }
+      }
+    }
+
+    /** Initializes {@code target} (of {@code type}) with an initializer, following braces. */
+    void initialize(String target, IType type, IASTInitializer init) {
+      if (init instanceof IASTEqualsInitializer eq) {
+        initializeClause(target, type, eq.getInitializerClause());
+      } else if (init instanceof IASTInitializerList list) {
+        initializeList(target, type, list);
+      }
+    }
+
+    private void initializeClause(String target, IType type, IASTInitializerClause clause) {
+      if (clause instanceof IASTInitializerList list) {
+        initializeList(target, type, list);
+      } else if (clause instanceof IASTExpression e) {
+        String c = cellOf(e);
+        IType u = unwrap(type);
+        if (c != null && (u instanceof ICompositeType)) {
+          return; // struct copy: fields are shared cells already (field-based)
+        }
+        if (c != null && target != null && mayHoldPointer(type)) {
+          constraints.add(new Constraint.Copy(target, c));
+        }
+      } else if (clause instanceof ICASTDesignatedInitializer di) {
+        initializeClause(target, type, di.getOperand());
+      }
+    }
+
+    private void initializeList(String target, IType type, IASTInitializerList list) {
+      IType u = unwrap(type);
+      IASTInitializerClause[] clauses = list.getClauses();
+      if (u instanceof IArrayType at) {
+        // Arrays collapse to one cell; elements of struct type go to their fields.
+        for (IASTInitializerClause c : clauses) {
+          IASTInitializerClause operand = c instanceof ICASTDesignatedInitializer di ? di.getOperand() : c;
+          initializeClause(target, at.getType(), operand);
+        }
+      } else if (u instanceof ICompositeType ct) {
+        IField[] fields = namedFields(ct);
+        int next = 0;
+        for (IASTInitializerClause c : clauses) {
+          IField field = null;
+          IASTInitializerClause operand = c;
+          if (c instanceof ICASTDesignatedInitializer di) {
+            operand = di.getOperand();
+            ICASTDesignator[] ds = di.getDesignators();
+            if (ds.length > 0 && ds[0] instanceof ICASTFieldDesignator fdz) {
+              IBinding fb = fdz.getName().resolveBinding();
+              if (fb instanceof IField f) {
+                field = f;
+                for (int i = 0; i < fields.length; i++) {
+                  if (fields[i].equals(f)) {
+                    next = i;
+                  }
+                }
+              }
+              if (ds.length > 1 && field != null) {
+                // .a.b = x: descend by the remaining designators, field-based.
+                IField inner = lastField(ds);
+                if (inner != null) {
+                  field = inner;
+                }
+              }
+            } else if (ds.length > 0 && ds[0] instanceof ICASTArrayDesignator) {
+              initializeClause(target, type, operand);
+              continue;
+            }
+          } else if (next < fields.length) {
+            field = fields[next];
+          }
+          next++;
+          if (field == null) {
+            continue;
+          }
+          String cell = fieldCell(field);
+          initializeClause(cell, field.getType(), operand);
+          if (isFunctionPointer(field.getType()) && operand instanceof IASTExpression e) {
+            String v = cellOf(e);
+            if (v != null) {
+              fieldStores.add(new FieldStore(locationOf(operand), fn, cell.substring(2), v, e.getRawSignature()));
+            }
+          }
+        }
+      }
+    }
+
+    private IField lastField(ICASTDesignator[] ds) {
+      IField last = null;
+      for (ICASTDesignator d : ds) {
+        if (d instanceof ICASTFieldDesignator fdz && fdz.getName().resolveBinding() instanceof IField f) {
+          last = f;
+        }
+      }
+      return last;
+    }
+
+    private IField[] namedFields(ICompositeType ct) {
+      List<IField> out = new ArrayList<>();
+      for (IField f : ct.getFields()) {
+        if (!f.getName().isEmpty()) {
+          out.add(f);
+        }
+      }
+      return out.toArray(new IField[0]);
+    }
+
+    private String temp(IASTNode at) {
+      IASTFileLocation fl = at.getFileLocation();
+      String where = fl == null ? "?" : display.show(fl.getFileName()) + ":" + fl.getNodeOffset();
+      return "t:" + (fn == null ? "" : fn) + ":" + where + ":" + (temps++);
+    }
+
+    /** The cell holding the value of {@code e}, or null when it cannot hold a pointer. */
+    String cellOf(IASTExpression e) {
+      if (e == null) {
+        return null;
+      }
+      if (memo.containsKey(e)) {
+        return memo.get(e);
+      }
+      memo.put(e, null); // guards against cycles through malformed trees
+      expressions++;
+      String c = lower(e);
+      memo.put(e, c);
+      return c;
+    }
+
+    private String lower(IASTExpression e) {
+      if (e instanceof IASTIdExpression id) {
+        return idCell(id.getName().resolveBinding(), id);
+      }
+      if (e instanceof IASTFunctionCallExpression call) {
+        return call(call);
+      }
+      if (e instanceof IASTFieldReference fr) {
+        cellOf(fr.getFieldOwner());
+        IBinding b = fr.getFieldName().resolveBinding();
+        return b instanceof IField f ? fieldCell(f) : null;
+      }
+      if (e instanceof IASTBinaryExpression be) {
+        return binary(be);
+      }
+      if (e instanceof IASTUnaryExpression ue) {
+        return unary(ue);
+      }
+      if (e instanceof IASTCastExpression ce) {
+        return cellOf(ce.getOperand());
+      }
+      if (e instanceof IASTConditionalExpression ce) {
+        cellOf(ce.getLogicalConditionExpression());
+        String a = cellOf(ce.getPositiveResultExpression());
+        String b = cellOf(ce.getNegativeResultExpression());
+        if (a == null && b == null) {
+          return null;
+        }
+        String t = temp(e);
+        if (a != null) {
+          constraints.add(new Constraint.Copy(t, a));
+        }
+        if (b != null) {
+          constraints.add(new Constraint.Copy(t, b));
+        }
+        return t;
+      }
+      if (e instanceof IASTArraySubscriptExpression ase) {
+        String base = cellOf(ase.getArrayExpression());
+        if (ase.getArgument() instanceof IASTExpression idx) {
+          cellOf(idx);
+        }
+        if (base == null) {
+          return null;
+        }
+        IType bt = unwrap(ase.getArrayExpression().getExpressionType());
+        if (bt instanceof IArrayType) {
+          return base; // an array variable's elements share its cell
+        }
+        String t = temp(e);
+        constraints.add(new Constraint.Load(t, base));
+        return t;
+      }
+      if (e instanceof IASTExpressionList list) {
+        String last = null;
+        for (IASTExpression x : list.getExpressions()) {
+          last = cellOf(x);
+        }
+        return last;
+      }
+      if (e instanceof IGNUASTCompoundStatementExpression gse) {
+        gse.getCompoundStatement().accept(visitor());
+        IASTStatement[] ss = gse.getCompoundStatement().getStatements();
+        if (ss.length > 0
+            && ss[ss.length - 1] instanceof org.eclipse.cdt.core.dom.ast.IASTExpressionStatement es) {
+          return cellOf(es.getExpression());
+        }
+        return null;
+      }
+      if (e instanceof IASTTypeIdExpression) {
+        return null;
+      }
+      // Literals and anything else carry no pointer we track; still visit the children.
+      for (IASTNode child : e.getChildren()) {
+        if (child instanceof IASTExpression ce) {
+          cellOf(ce);
+        }
+      }
+      return null;
+    }
+
+    private String idCell(IBinding b, IASTNode at) {
+      if (b instanceof IFunction f) {
+        String t = "fnaddr:" + functionId(f);
+        constraints.add(new Constraint.AddressOf(t, Constraint.function(functionId(f))));
+        return t;
+      }
+      if (b instanceof IParameter && params.containsKey(b)) {
+        return params.get(b);
+      }
+      if (b instanceof IVariable v) {
+        return variableCell(v, fn);
+      }
+      return null;
+    }
+
+    private String binary(IASTBinaryExpression be) {
+      int op = be.getOperator();
+      if (op == IASTBinaryExpression.op_assign) {
+        String rhs = cellOf(be.getOperand2());
+        String lhsCell = assignTarget(be.getOperand1(), rhs, be);
+        attachHints(be.getOperand2(), hintsOfLvalue(be.getOperand1()));
+        return lhsCell;
+      }
+      String a = cellOf(be.getOperand1());
+      String b = cellOf(be.getOperand2());
+      // Pointer arithmetic keeps the pointer: p + n, p - n, p += n.
+      boolean arith =
+          op == IASTBinaryExpression.op_plus
+              || op == IASTBinaryExpression.op_minus
+              || op == IASTBinaryExpression.op_plusAssign
+              || op == IASTBinaryExpression.op_minusAssign;
+      if (!arith) {
+        return null;
+      }
+      IType t = be.getExpressionType();
+      if (!(unwrap(t) instanceof IPointerType)) {
+        return null;
+      }
+      if (op == IASTBinaryExpression.op_plusAssign || op == IASTBinaryExpression.op_minusAssign) {
+        return a;
+      }
+      if (a != null && unwrap(be.getOperand1().getExpressionType()) instanceof IPointerType) {
+        return a;
+      }
+      if (a != null && unwrap(be.getOperand1().getExpressionType()) instanceof IArrayType) {
+        return a;
+      }
+      return b;
+    }
+
+    private Hints hintsOfLvalue(IASTExpression lhs) {
+      IASTExpression l = stripCasts(lhs);
+      if (l instanceof IASTIdExpression id) {
+        return hintsOf(id.getName().resolveBinding());
+      }
+      if (l instanceof IASTFieldReference fr) {
+        return hintsOf(fr.getFieldName().resolveBinding());
+      }
+      return Hints.NONE;
+    }
+
+    /** Lowers {@code lhs = value} and returns the cell of the assigned lvalue. */
+    private String assignTarget(IASTExpression lhs, String value, IASTNode at) {
+      IASTExpression l = stripParens(lhs);
+      boolean track = value != null && mayHoldPointer(lhs.getExpressionType());
+      if (l instanceof IASTIdExpression id) {
+        String c = idCell(id.getName().resolveBinding(), id);
+        if (track && c != null) {
+          constraints.add(new Constraint.Copy(c, value));
+        }
+        return c;
+      }
+      if (l instanceof IASTFieldReference fr) {
+        cellOf(fr.getFieldOwner());
+        IBinding b = fr.getFieldName().resolveBinding();
+        if (!(b instanceof IField f)) {
+          return null;
+        }
+        String c = fieldCell(f);
+        memo.put(l, c);
+        if (track) {
+          constraints.add(new Constraint.Copy(c, value));
+          if (isFunctionPointer(f.getType())) {
+            fieldStores.add(
+                new FieldStore(
+                    locationOf(at), fn, c.substring(2), value, ((IASTBinaryExpression) at).getOperand2().getRawSignature()));
+          }
+        }
+        return c;
+      }
+      if (l instanceof IASTUnaryExpression ue && ue.getOperator() == IASTUnaryExpression.op_star) {
+        String p = cellOf(ue.getOperand());
+        if (track && p != null) {
+          constraints.add(new Constraint.Store(p, value));
+        }
+        return null;
+      }
+      if (l instanceof IASTArraySubscriptExpression ase) {
+        String base = cellOf(ase.getArrayExpression());
+        if (ase.getArgument() instanceof IASTExpression idx) {
+          cellOf(idx);
+        }
+        if (track && base != null) {
+          if (unwrap(ase.getArrayExpression().getExpressionType()) instanceof IArrayType) {
+            constraints.add(new Constraint.Copy(base, value));
+          } else {
+            constraints.add(new Constraint.Store(base, value));
+          }
+        }
+        return null;
+      }
+      return cellOf(lhs);
+    }
+
+    private String unary(IASTUnaryExpression ue) {
+      int op = ue.getOperator();
+      switch (op) {
+        case IASTUnaryExpression.op_sizeof, IASTUnaryExpression.op_alignOf:
+          return null; // unevaluated operand
+        case IASTUnaryExpression.op_bracketedPrimary:
+          return cellOf(ue.getOperand());
+        case IASTUnaryExpression.op_amper: {
+          IASTExpression operand = stripParens(ue.getOperand());
+          if (operand instanceof IASTIdExpression id) {
+            IBinding b = id.getName().resolveBinding();
+            if (b instanceof IFunction) {
+              return cellOf(operand);
+            }
+            String c = idCell(b, id);
+            if (c == null) {
+              return null;
+            }
+            String t = temp(ue);
+            constraints.add(new Constraint.AddressOf(t, c));
+            return t;
+          }
+          String inner = cellOf(operand);
+          if (inner == null) {
+            return null;
+          }
+          if (operand instanceof IASTUnaryExpression de && de.getOperator() == IASTUnaryExpression.op_star) {
+            return cellOf(de.getOperand()); // &*p == p
+          }
+          if (operand instanceof IASTArraySubscriptExpression ase
+              && !(unwrap(ase.getArrayExpression().getExpressionType()) instanceof IArrayType)) {
+            return cellOf(ase.getArrayExpression()); // &p[i] points where p does
+          }
+          String t = temp(ue);
+          constraints.add(new Constraint.AddressOf(t, inner));
+          return t;
+        }
+        case IASTUnaryExpression.op_star: {
+          String p = cellOf(ue.getOperand());
+          if (p == null) {
+            return null;
+          }
+          if (isFunctionPointer(ue.getOperand().getExpressionType())) {
+            return p; // (*fp)(…) calls what fp points to
+          }
+          String t = temp(ue);
+          constraints.add(new Constraint.Load(t, p));
+          return t;
+        }
+        case IASTUnaryExpression.op_prefixIncr,
+            IASTUnaryExpression.op_prefixDecr,
+            IASTUnaryExpression.op_postFixIncr,
+            IASTUnaryExpression.op_postFixDecr:
+          return cellOf(ue.getOperand());
+        default:
+          cellOf(ue.getOperand());
+          return null;
+      }
+    }
+
+    private String call(IASTFunctionCallExpression call) {
+      IASTExpression nameExpr = stripParens(call.getFunctionNameExpression());
+      String callee = null;
+      String calleeCell = null;
+      if (nameExpr instanceof IASTIdExpression id) {
+        IBinding b = id.getName().resolveBinding();
+        if (b instanceof IFunction f) {
+          callee = functionId(f);
+          functions.computeIfAbsent(callee, k -> declaredOnly(f, id));
+        } else if (b instanceof IProblemBinding || b == null) {
+          // An implicitly declared function (C89): a direct call by name.
+          callee = new String(id.getName().toCharArray());
+          String name = callee;
+          functions.computeIfAbsent(
+              callee,
+              k -> new Function(name, name, SourceLocation.NONE, false, false, 0, FrameSource.NONE, false, 0, List.of()));
+        }
+      }
+      if (callee == null) {
+        calleeCell = cellOf(call.getFunctionNameExpression());
+        if (calleeCell == null) {
+          calleeCell = temp(call); // an expression we cannot follow: an unresolved indirect call
+        }
+      }
+      IASTInitializerClause[] argClauses = call.getArguments();
+      List<Argument> args = new ArrayList<>(argClauses.length);
+      for (int i = 0; i < argClauses.length; i++) {
+        if (argClauses[i] instanceof IASTExpression ae) {
+          String c = cellOf(ae);
+          Long constant = null;
+          IType at = unwrap(ae.getExpressionType());
+          if (at instanceof IBasicType || at instanceof IEnumeration) {
+            OptionalLong v = sizes.evaluate(ae);
+            constant = v.isPresent() ? v.getAsLong() : null;
+          }
+          args.add(new Argument(c, ae.getRawSignature(), constant));
+          if (callee != null && c != null) {
+            constraints.add(new Constraint.Copy(Constraint.param(callee, i), c));
+          }
+        } else {
+          args.add(new Argument(null, argClauses[i].getRawSignature(), null));
+        }
+      }
+      if (frame != null) {
+        frame.call(argClauses.length);
+        if ("alloca".equals(callee) || "__builtin_alloca".equals(callee)) {
+          frame.dynamic = true;
+        }
+      }
+      String result = temp(call);
+      if (callee != null) {
+        constraints.add(new Constraint.Copy(result, Constraint.ret(callee)));
+      }
+      IASTFileLocation fl = call.getFileLocation();
+      CallSiteBuilder cb =
+          new CallSiteBuilder(
+              fn == null ? "<file-scope>" : fn,
+              locationOf(call),
+              callee,
+              calleeCell,
+              call.getFunctionNameExpression().getRawSignature(),
+              args,
+              result,
+              fromMacro(call.getFunctionNameExpression()) || fromMacro(call),
+              fl == null ? -1 : fl.getNodeOffset(),
+              fl == null ? 0 : fl.getNodeLength());
+      calls.add(cb);
+      callOf.put(call, cb);
+      return result;
+    }
+
+    private Function declaredOnly(IFunction f, IASTNode at) {
+      // Declared-only functions have no location in the model (SPEC §10: file null).
+      return new Function(
+          functionId(f), f.getName(), SourceLocation.NONE, f.isStatic(), false, 0, FrameSource.NONE, false, 0, List.of());
+    }
+  }
+
+  static IASTExpression stripParens(IASTExpression e) {
+    IASTExpression cur = e;
+    while (cur instanceof IASTUnaryExpression ue
+        && ue.getOperator() == IASTUnaryExpression.op_bracketedPrimary) {
+      cur = ue.getOperand();
+    }
+    return cur;
+  }
+
+  static IASTExpression stripCasts(IASTExpression e) {
+    IASTExpression cur = e;
+    while (true) {
+      if (cur instanceof IASTUnaryExpression ue
+          && ue.getOperator() == IASTUnaryExpression.op_bracketedPrimary) {
+        cur = ue.getOperand();
+      } else if (cur instanceof IASTCastExpression ce) {
+        cur = ce.getOperand();
+      } else {
+        return cur;
+      }
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static boolean isBitField(IASTDeclarator d) {
+    return d instanceof IASTFieldDeclarator fd && fd.getBitFieldSize() != null;
+  }
+}
