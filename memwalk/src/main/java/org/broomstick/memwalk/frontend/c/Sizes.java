@@ -11,15 +11,16 @@ import org.eclipse.cdt.internal.core.dom.parser.ValueFactory;
  * change without touching the extractor.
  */
 final class Sizes {
-  private final org.eclipse.cdt.core.dom.ast.IASTTranslationUnit tu;
+  private final SizeofCalculator calculator;
 
   Sizes(org.eclipse.cdt.core.dom.ast.IASTTranslationUnit tu) {
-    this.tu = tu;
+    // One calculator per unit: it reads the unit's __SIZEOF_*__ macros when it is made.
+    this.calculator = new SizeofCalculator(tu);
   }
 
   OptionalLong sizeOf(IType type) {
     try {
-      SizeofCalculator.SizeAndAlignment sa = new SizeofCalculator(tu).sizeAndAlignment(type);
+      SizeofCalculator.SizeAndAlignment sa = calculator.sizeAndAlignment(type);
       return sa == null ? OptionalLong.empty() : OptionalLong.of(sa.size);
     } catch (RuntimeException e) {
       return OptionalLong.empty();
@@ -28,7 +29,7 @@ final class Sizes {
 
   OptionalLong alignOf(IType type) {
     try {
-      SizeofCalculator.SizeAndAlignment sa = new SizeofCalculator(tu).sizeAndAlignment(type);
+      SizeofCalculator.SizeAndAlignment sa = calculator.sizeAndAlignment(type);
       return sa == null ? OptionalLong.empty() : OptionalLong.of(sa.alignment);
     } catch (RuntimeException e) {
       return OptionalLong.empty();
