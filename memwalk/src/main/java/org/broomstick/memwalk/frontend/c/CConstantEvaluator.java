@@ -18,6 +18,7 @@ import org.eclipse.cdt.core.dom.ast.IASTIdExpression;
 import org.eclipse.cdt.core.dom.ast.IASTInitializerClause;
 import org.eclipse.cdt.core.dom.ast.IASTLiteralExpression;
 import org.eclipse.cdt.core.dom.ast.IASTName;
+import org.eclipse.cdt.core.dom.ast.IASTNode;
 import org.eclipse.cdt.core.dom.ast.IASTTypeId;
 import org.eclipse.cdt.core.dom.ast.IASTTypeIdExpression;
 import org.eclipse.cdt.core.dom.ast.IASTUnaryExpression;
@@ -30,6 +31,7 @@ import org.eclipse.cdt.core.dom.ast.IPointerType;
 import org.eclipse.cdt.core.dom.ast.IProblemBinding;
 import org.eclipse.cdt.core.dom.ast.IType;
 import org.eclipse.cdt.core.dom.ast.IValue;
+import org.eclipse.cdt.internal.core.dom.parser.c.CEnumerator;
 import org.eclipse.cdt.internal.core.dom.parser.c.CVisitor;
 import org.eclipse.cdt.internal.core.dom.parser.c.ICInternalBinding;
 
@@ -373,9 +375,15 @@ public final class CConstantEvaluator {
     if (d > MAX_DEPTH) {
       throw new NotConstant();
     }
-    if (en instanceof ICInternalBinding ib
-        && ib.getPhysicalNode() instanceof IASTName name
-        && name.getParent() instanceof IASTEnumerationSpecifier.IASTEnumerator node
+    // CEnumerator has getPhysicalNode() without implementing ICInternalBinding
+    IASTNode physical =
+        en instanceof CEnumerator ce
+            ? ce.getPhysicalNode()
+            : en instanceof ICInternalBinding ib ? ib.getPhysicalNode() : null;
+    if (physical instanceof IASTName name) {
+      physical = name.getParent();
+    }
+    if (physical instanceof IASTEnumerationSpecifier.IASTEnumerator node
         && node.getParent() instanceof IASTEnumerationSpecifier spec) {
       // implicit values count up from the nearest explicit one (iteratively: enums can be long)
       IASTEnumerationSpecifier.IASTEnumerator[] all = spec.getEnumerators();
