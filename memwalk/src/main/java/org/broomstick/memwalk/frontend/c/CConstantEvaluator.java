@@ -372,6 +372,27 @@ public final class CConstantEvaluator {
   // ---- enumerators ----
 
   private long enumerator(IEnumerator en, int d) {
+    Long cached = layout.cachedEnumerator(en);
+    if (cached != null) {
+      return cached;
+    }
+    long v;
+    try {
+      v = enumeratorFromSource(en, d);
+    } catch (NotConstant | ArithmeticException e) {
+      // too deep a chain of E_n = E_(n-1) + 1, or not understood here: CDT's own value is right
+      // unless the initialiser depends on a layout, which is better than nothing
+      IValue cdt = en.getValue();
+      if (cdt == null || cdt.numberValue() == null) {
+        throw new NotConstant();
+      }
+      v = cdt.numberValue().longValue();
+    }
+    layout.cacheEnumerator(en, v);
+    return v;
+  }
+
+  private long enumeratorFromSource(IEnumerator en, int d) {
     if (d > MAX_DEPTH) {
       throw new NotConstant();
     }
@@ -383,24 +404,20 @@ public final class CConstantEvaluator {
     if (physical instanceof IASTName name) {
       physical = name.getParent();
     }
-    if (physical instanceof IASTEnumerationSpecifier.IASTEnumerator node
-        && node.getParent() instanceof IASTEnumerationSpecifier spec) {
-      // implicit values count up from the nearest explicit one (iteratively: enums can be long)
-      IASTEnumerationSpecifier.IASTEnumerator[] all = spec.getEnumerators();
-      int i = indexOf(all, node);
-      long steps = 0;
-      while (i >= 0 && all[i].getValue() == null) {
-        i--;
-        steps++;
-      }
-      long base = i < 0 ? -1 : eval(all[i].getValue(), d + 1);
-      return base + steps;
+    if (!(physical instanceof IASTEnumerationSpecifier.IASTEnumerator node
+        && node.getParent() instanceof IASTEnumerationSpecifier spec)) {
+      throw new NotConstant();
     }
-    IValue v = en.getValue();
-    if (v != null && v.numberValue() != null) {
-      return v.numberValue().longValue();
+    // implicit values count up from the nearest explicit one (iteratively: enums can be long)
+    IASTEnumerationSpecifier.IASTEnumerator[] all = spec.getEnumerators();
+    int i = indexOf(all, node);
+    long steps = 0;
+    while (i >= 0 && all[i].getValue() == null) {
+      i--;
+      steps++;
     }
-    throw new NotConstant();
+    long base = i < 0 ? -1 : eval(all[i].getValue(), d + 1);
+    return base + steps;
   }
 
   private static int indexOf(Object[] all, Object node) {

@@ -67,6 +67,9 @@ public final class CTypeLayout {
       Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<IASTTranslationUnit, PragmaPack> packs =
       Collections.synchronizedMap(new WeakHashMap<>());
+  // enumerator values, so that enums of many `E_n = E_(n-1) + 1` are linear, not quadratic
+  private final Map<IEnumerator, Long> enumerators =
+      Collections.synchronizedMap(new WeakHashMap<>());
   // A struct that contains itself by value is invalid C; this stops the recursion it would cause.
   private final ThreadLocal<Set<ICompositeType>> inProgress =
       ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -164,6 +167,14 @@ public final class CTypeLayout {
     // computing twice in a race gives equal answers, so last-writer-wins is fine
     composites.put(type, computed);
     return computed;
+  }
+
+  Long cachedEnumerator(IEnumerator e) {
+    return enumerators.get(e);
+  }
+
+  void cacheEnumerator(IEnumerator e, long value) {
+    enumerators.put(e, value);
   }
 
   /** The innermost type, looking through typedefs and qualifiers. */

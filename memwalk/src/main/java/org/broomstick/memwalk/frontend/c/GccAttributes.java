@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.cdt.core.dom.ast.IASTAttribute;
+import org.eclipse.cdt.core.dom.ast.IASTAttributeList;
 import org.eclipse.cdt.core.dom.ast.IASTAttributeOwner;
 import org.eclipse.cdt.core.dom.ast.IASTAttributeSpecifier;
 import org.eclipse.cdt.core.dom.ast.IASTToken;
@@ -25,8 +26,11 @@ final class GccAttributes {
         continue;
       }
       for (IASTAttributeSpecifier spec : owner.getAttributeSpecifiers()) {
-        for (IASTAttribute a : spec.getAttributes()) {
-          out.add(a);
+        // GNU __attribute__((…)) and C++-style [[…]] both arrive as attribute lists
+        if (spec instanceof IASTAttributeList list) {
+          for (IASTAttribute a : list.getAttributes()) {
+            out.add(a);
+          }
         }
       }
     }

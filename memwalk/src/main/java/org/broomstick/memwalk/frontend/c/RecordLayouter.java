@@ -145,6 +145,8 @@ final class RecordLayouter {
   }
 
   /** C11 {@code _Alignas(N)} / {@code _Alignas(type)} on a member; 0 when absent. */
+  // CDT deprecates getAlignmentSpecifiers() but still reports _Alignas only there
+  @SuppressWarnings("deprecation")
   private OptionalInt alignasValue(IASTDeclSpecifier declSpec) {
     int best = 0;
     for (IASTAlignmentSpecifier a : declSpec.getAlignmentSpecifiers()) {

@@ -132,6 +132,17 @@ class CConstantEvaluatorTest {
     }
 
     @Test
+    void longChainsOfEnumeratorsDefinedByTheirPredecessor() {
+      StringBuilder decls = new StringBuilder("enum chain { E0 = 0");
+      for (int i = 1; i < 3000; i++) {
+        decls.append(", E").append(i).append(" = E").append(i - 1).append(" + 1");
+      }
+      decls.append(" }; enum chain last;");
+      assertThat(eval(decls.toString(), "E2999")).hasValue(2999);
+      assertThat(eval(decls.toString(), "sizeof(last)")).hasValue(4);
+    }
+
+    @Test
     void enumConstantsWithSizeofUseOurLayout() {
       assertThat(
               eval(

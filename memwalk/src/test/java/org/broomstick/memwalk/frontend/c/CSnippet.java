@@ -18,6 +18,7 @@ import org.eclipse.cdt.core.parser.DefaultLogService;
 import org.eclipse.cdt.core.parser.FileContent;
 import org.eclipse.cdt.core.parser.IncludeFileContentProvider;
 import org.eclipse.cdt.core.parser.ScannerInfo;
+import org.eclipse.core.runtime.CoreException;
 
 /** A C snippet parsed with CDT's GCC dialect, with lookups by declared name for tests. */
 final class CSnippet {
@@ -29,18 +30,24 @@ final class CSnippet {
   }
 
   static CSnippet parse(String source) {
+    return new CSnippet(translationUnit("snippet.c", source));
+  }
+
+  /** Parses like the C frontend minus includes: GCC dialect, no include files. */
+  // OPTION_IS_SOURCE_UNIT is deprecated but is how CDT is told the file is a .c unit, not a header
+  @SuppressWarnings("deprecation")
+  static IASTTranslationUnit translationUnit(String path, String source) {
     try {
       // __GNUC__ makes CDT accept gcc >= 4.7 keywords such as __int128
-      return new CSnippet(
-          GCCLanguage.getDefault()
-              .getASTTranslationUnit(
-                  FileContent.create("snippet.c", source.toCharArray()),
-                  new ScannerInfo(Map.of("__GNUC__", "12", "__GNUC_MINOR__", "2"), new String[0]),
-                  IncludeFileContentProvider.getEmptyFilesProvider(),
-                  null,
-                  ILanguage.OPTION_IS_SOURCE_UNIT,
-                  new DefaultLogService()));
-    } catch (Exception e) {
+      return GCCLanguage.getDefault()
+          .getASTTranslationUnit(
+              FileContent.create(path, source.toCharArray()),
+              new ScannerInfo(Map.of("__GNUC__", "12", "__GNUC_MINOR__", "2"), new String[0]),
+              IncludeFileContentProvider.getEmptyFilesProvider(),
+              null,
+              ILanguage.OPTION_IS_SOURCE_UNIT,
+              new DefaultLogService());
+    } catch (CoreException e) {
       throw new IllegalStateException(e);
     }
   }

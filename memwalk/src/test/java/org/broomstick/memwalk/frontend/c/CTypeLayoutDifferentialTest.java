@@ -24,12 +24,6 @@ import org.eclipse.cdt.core.dom.ast.IASTLiteralExpression;
 import org.eclipse.cdt.core.dom.ast.IASTSimpleDeclaration;
 import org.eclipse.cdt.core.dom.ast.IASTTranslationUnit;
 import org.eclipse.cdt.core.dom.ast.ICompositeType;
-import org.eclipse.cdt.core.dom.ast.gnu.c.GCCLanguage;
-import org.eclipse.cdt.core.model.ILanguage;
-import org.eclipse.cdt.core.parser.DefaultLogService;
-import org.eclipse.cdt.core.parser.FileContent;
-import org.eclipse.cdt.core.parser.IncludeFileContentProvider;
-import org.eclipse.cdt.core.parser.ScannerInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +81,7 @@ class CTypeLayoutDifferentialTest {
       }
     }
 
-    IASTTranslationUnit tu = parse(c, source);
+    IASTTranslationUnit tu = CSnippet.translationUnit(c.toString(), source);
     Map<String, ICompositeType> types = topLevelComposites(tu);
     Map<String, IASTExpression> printed = printedExpressions(tu);
     CTypeLayout layout = new CTypeLayout(model);
@@ -151,20 +145,6 @@ class CTypeLayoutDifferentialTest {
 
   private static String show(OptionalLong v) {
     return v.isPresent() ? Long.toString(v.getAsLong()) : "unknown";
-  }
-
-  static IASTTranslationUnit parse(Path path, String source) throws Exception {
-    // __GNUC__ tells CDT's scanner to accept gcc >= 4.7 keywords such as __int128
-    ScannerInfo info =
-        new ScannerInfo(Map.of("__GNUC__", "12", "__GNUC_MINOR__", "2"), new String[0]);
-    return GCCLanguage.getDefault()
-        .getASTTranslationUnit(
-            FileContent.create(path.toString(), source.toCharArray()),
-            info,
-            IncludeFileContentProvider.getEmptyFilesProvider(),
-            null,
-            ILanguage.OPTION_IS_SOURCE_UNIT,
-            new DefaultLogService());
   }
 
   private static Map<String, ICompositeType> topLevelComposites(IASTTranslationUnit tu) {
