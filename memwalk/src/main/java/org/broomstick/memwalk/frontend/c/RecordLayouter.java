@@ -228,9 +228,9 @@ final class RecordLayouter {
           pos += bits;
         }
       } else {
-        at = placeBitField(f, ti, pos);
         // record alignment (update_alignment_for_field): only named bit-fields count
-        int typeAlignBits = 8 * (ti.userAligned() ? ti.align() : model.fieldAlignment(ti.align(), ti.capExempt()));
+        int typeAlignBits =
+            8 * (ti.userAligned() ? ti.align() : model.fieldAlignment(ti.align(), ti.capExempt()));
         boolean declPacked = f.packedAttr() || packed;
         if (f.bitWidth() > 0 && !f.name().isEmpty()) {
           long ta = typeAlignBits;
@@ -239,9 +239,14 @@ final class RecordLayouter {
           } else if (declPacked) {
             ta = Math.min(ta, 8);
           }
-          recordAlign = Math.max(recordAlign, Math.max(ta, desiredBitFieldAlign(f)));
+          long declAlign = Math.max(desiredBitFieldAlign(f), modeAlign(f, declPacked, union ? 0 : pos));
+          if (maxFieldAlign > 0) {
+            declAlign = Math.min(declAlign, 8L * maxFieldAlign);
+          }
+          recordAlign = Math.max(recordAlign, Math.max(ta, declAlign));
           userAligned |= ti.userAligned() || f.alignAttr() > 0;
         }
+        at = placeBitField(f, ti, pos);
         if (union) {
           at = 0;
           size = Math.max(size, (f.bitWidth() + 7) / 8);
@@ -267,16 +272,18 @@ final class RecordLayouter {
       return roundUp(pos, typeAlignBits);
     }
     boolean declPacked = f.packedAttr() || packed;
-    long p = pos;
+    // place_field first honours the field's own alignment, then the PCC rule
+    long p = roundUp(pos, desiredBitFieldAlign(f));
     if (!declPacked && maxFieldAlign == 0) {
       // PCC_BITFIELD_TYPE_MATTERS: do not span more alignment units than the type has (packed
       // fields and #pragma pack lift the rule)
       long offset = p % typeAlignBits;
-      if ((offset + f.bitWidth() + typeAlignBits - 1) / typeAlignBits > ti.size() * 8 / typeAlignBits) {
+      long units = (offset + f.bitWidth() + typeAlignBits - 1) / typeAlignBits;
+      if (units > ti.size() * 8 / typeAlignBits) {
         p = roundUp(p, typeAlignBits);
       }
     }
-    return roundUp(p, desiredBitFieldAlign(f));
+    return p;
   }
 
   /** DECL_ALIGN of a non-zero bit-field: 1 bit unless the field carries {@code aligned}. */
@@ -286,6 +293,25 @@ final class RecordLayouter {
       d = Math.min(d, 8L * maxFieldAlign);
     }
     return d;
+  }
+
+  /**
+   * layout_decl turns a bit-field whose width is exactly an integer mode's, at a position already
+   * aligned for that mode (or at offset 0, which includes every union member), into an ordinary
+   * field with the mode's alignment. That alignment escapes i386's cap only when the field carries
+   * {@code aligned} itself, so it matters then alone: e.g. {@code long long x : 64
+   * __attribute__((aligned(2)))} makes an i386 record 8-aligned. Returns 0 when not converted.
+   */
+  private long modeAlign(Field f, boolean declPacked, long knownPos) {
+    if (f.alignAttr() == 0) {
+      return 0;
+    }
+    int w = f.bitWidth();
+    boolean mode = w == 8 || w == 16 || w == 32 || w == 64 || (w == 128 && model.hasInt128());
+    if (!mode || (declPacked && w > 8) || (knownPos != 0 && knownPos % w != 0)) {
+      return 0;
+    }
+    return w;
   }
 
   private static long roundUp(long value, long multiple) {
