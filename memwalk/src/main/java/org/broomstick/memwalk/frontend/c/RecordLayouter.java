@@ -239,10 +239,7 @@ final class RecordLayouter {
           } else if (declPacked) {
             ta = Math.min(ta, 8);
           }
-          long declAlign = Math.max(desiredBitFieldAlign(f), modeAlign(f, declPacked, union ? 0 : pos));
-          if (maxFieldAlign > 0) {
-            declAlign = Math.min(declAlign, 8L * maxFieldAlign);
-          }
+          long declAlign = bitFieldAlign(f, declPacked, union ? 0 : pos);
           recordAlign = Math.max(recordAlign, Math.max(ta, declAlign));
           userAligned |= ti.userAligned() || f.alignAttr() > 0;
         }
@@ -273,7 +270,7 @@ final class RecordLayouter {
     }
     boolean declPacked = f.packedAttr() || packed;
     // place_field first honours the field's own alignment, then the PCC rule
-    long p = roundUp(pos, desiredBitFieldAlign(f));
+    long p = roundUp(pos, bitFieldAlign(f, declPacked, pos));
     if (!declPacked && maxFieldAlign == 0) {
       // PCC_BITFIELD_TYPE_MATTERS: do not span more alignment units than the type has (packed
       // fields and #pragma pack lift the rule)
@@ -286,32 +283,30 @@ final class RecordLayouter {
     return p;
   }
 
-  /** DECL_ALIGN of a non-zero bit-field: 1 bit unless the field carries {@code aligned}. */
-  private long desiredBitFieldAlign(Field f) {
-    long d = f.alignAttr() > 0 ? 8L * f.alignAttr() : 1;
-    if (maxFieldAlign > 0) {
-      d = Math.min(d, 8L * maxFieldAlign);
-    }
-    return d;
-  }
-
   /**
-   * layout_decl turns a bit-field whose width is exactly an integer mode's, at a position already
-   * aligned for that mode (or at offset 0, which includes every union member), into an ordinary
-   * field with the mode's alignment. That alignment escapes i386's cap only when the field carries
-   * {@code aligned} itself, so it matters then alone: e.g. {@code long long x : 64
-   * __attribute__((aligned(2)))} makes an i386 record 8-aligned. Returns 0 when not converted.
+   * DECL_ALIGN of a non-zero bit-field after layout_decl, in bits: 1 unless the field carries
+   * {@code aligned}; but a bit-field whose width is exactly an integer mode's and whose position is
+   * already aligned for that mode (offset 0 counts, so every union member) becomes an ordinary
+   * field with the mode's alignment. That is how {@code T_al2 x : 32} (a 2-aligned int typedef)
+   * still 4-aligns its record. Then packing, i386's cap (unless the field itself is aligned) and
+   * {@code #pragma pack} lower it.
    */
-  private long modeAlign(Field f, boolean declPacked, long knownPos) {
-    if (f.alignAttr() == 0) {
-      return 0;
-    }
+  private long bitFieldAlign(Field f, boolean declPacked, long knownPos) {
+    long a = f.alignAttr() > 0 ? 8L * f.alignAttr() : 1;
     int w = f.bitWidth();
-    boolean mode = w == 8 || w == 16 || w == 32 || w == 64 || (w == 128 && model.hasInt128());
-    if (!mode || (declPacked && w > 8) || (knownPos != 0 && knownPos % w != 0)) {
-      return 0;
+    boolean modeWidth = w == 8 || w == 16 || w == 32 || w == 64 || (w == 128 && model.hasInt128());
+    if (modeWidth && !(declPacked && w > 8) && knownPos % w == 0) {
+      a = Math.max(a, w);
     }
-    return w;
+    if (declPacked && f.alignAttr() == 0) {
+      a = Math.min(a, 8);
+    } else if (!declPacked && f.alignAttr() == 0 && a >= 8) {
+      a = 8L * model.fieldAlignment((int) (a / 8), false);
+    }
+    if (maxFieldAlign > 0) {
+      a = Math.min(a, 8L * maxFieldAlign);
+    }
+    return a;
   }
 
   private static long roundUp(long value, long multiple) {
