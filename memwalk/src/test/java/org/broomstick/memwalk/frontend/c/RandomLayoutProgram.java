@@ -44,6 +44,8 @@ final class RandomLayoutProgram {
       typedef int (*T_fn)(int, char);
       typedef struct { char c; double d; } T_anon;
       typedef struct { char c; int i; } __attribute__((packed)) T_packed;
+      typedef struct { short s; } T_sal8 __attribute__((aligned(8)));
+      typedef T_anon T_anon_al2 __attribute__((aligned(2)));
       enum E_small { ES_A, ES_B, ES_C };
       enum E_neg { EN_A = -5, EN_B = 7 };
       enum __attribute__((packed)) E_pk { EP_A = 1, EP_B = 200 };
@@ -70,7 +72,7 @@ final class RandomLayoutProgram {
             "unsigned", "long", "unsigned long", "long long", "unsigned long long", "float",
             "double", "long double", "_Bool", "void *", "int *", "T_str", "T_fn", "T_int",
             "T_int2", "T_cint", "T_uc2", "T_dbl", "T_vdbl", "T_ll", "T_al2", "T_ll4",
-            "T_mode_hi", "T_anon", "T_packed", "enum E_small", "enum E_neg", "enum E_pk",
+            "T_mode_hi", "T_anon", "T_packed", "T_anon_al2", "enum E_small", "enum E_neg", "enum E_pk",
             "enum E_pk2", "enum E_big", "E_td", "_Complex double", "_Complex float",
             "__builtin_va_list", "struct Undeclared *")) {
       scalars.add(new Type(t + " %s", true, 0));
@@ -81,6 +83,7 @@ final class RandomLayoutProgram {
     scalars.add(new Type("T_al8 %s", false, 0));
     scalars.add(new Type("T_al16 %s", false, 0));
     scalars.add(new Type("T_al16b %s", false, 0));
+    scalars.add(new Type("T_sal8 %s", false, 0));
     if (model.hasInt128()) {
       scalars.add(new Type("__int128 %s", true, 0));
       scalars.add(new Type("unsigned __int128 %s", true, 0));
