@@ -28,12 +28,32 @@ final class AttributeExpression {
 
   private static final Set<String> QUALIFIERS =
       Set.of(
-          "const", "volatile", "restrict", "__const", "__const__", "__volatile", "__volatile__",
-          "__restrict", "__restrict__");
+          "const",
+          "volatile",
+          "restrict",
+          "__const",
+          "__const__",
+          "__volatile",
+          "__volatile__",
+          "__restrict",
+          "__restrict__");
   private static final Set<String> BASIC_WORDS =
       Set.of(
-          "signed", "__signed", "__signed__", "unsigned", "char", "short", "int", "long", "float",
-          "double", "_Bool", "void", "__int128", "_Complex", "__complex__");
+          "signed",
+          "__signed",
+          "__signed__",
+          "unsigned",
+          "char",
+          "short",
+          "int",
+          "long",
+          "float",
+          "double",
+          "_Bool",
+          "void",
+          "__int128",
+          "_Complex",
+          "__complex__");
 
   /** Thrown to abandon evaluation; cheaper to read than threading Optionals through a parser. */
   private static final class NotConstant extends RuntimeException {

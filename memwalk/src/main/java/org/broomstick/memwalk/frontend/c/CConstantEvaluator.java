@@ -37,10 +37,10 @@ import org.eclipse.cdt.internal.core.dom.parser.c.ICInternalBinding;
 
 /**
  * Evaluates C integer constant expressions as gcc does for the layout's {@link DataModel}:
- * literals, enumerators, operators, casts, {@code sizeof}, {@code _Alignof}/{@code __alignof__}
- * and {@code offsetof} (SPEC §4 "Sizes"). Arithmetic is 64-bit and signed unless C's usual
- * arithmetic conversions make it unsigned, then narrowed to the result type's width as CDT types
- * it; anything that is not such a constant (or whose value C leaves undefined) yields empty.
+ * literals, enumerators, operators, casts, {@code sizeof}, {@code _Alignof}/{@code __alignof__} and
+ * {@code offsetof} (SPEC §4 "Sizes"). Arithmetic is 64-bit and signed unless C's usual arithmetic
+ * conversions make it unsigned, then narrowed to the result type's width as CDT types it; anything
+ * that is not such a constant (or whose value C leaves undefined) yields empty.
  */
 public final class CConstantEvaluator {
 
@@ -188,7 +188,10 @@ public final class CConstantEvaluator {
           // GNU __alignof__ the preferred one; they differ for i386 double and long long
           boolean c11 = t.getRawSignature().stripLeading().matches("(?s)(_Alignof|alignof)\\b.*");
           if (c11) {
-            return layout.layoutOf(type).map(CTypeLayout.Layout::align).orElseThrow(NotConstant::new);
+            return layout
+                .layoutOf(type)
+                .map(CTypeLayout.Layout::align)
+                .orElseThrow(NotConstant::new);
           }
           OptionalInt a = layout.preferredAlignOf(type);
           return a.orElseThrow(NotConstant::new);
@@ -305,7 +308,10 @@ public final class CConstantEvaluator {
 
   // ---- offsetof ----
 
-  /** The byte offset denoted by a member designator rooted at a null pointer: {@code ((T *)0)->a.b[2]}. */
+  /**
+   * The byte offset denoted by a member designator rooted at a null pointer: {@code ((T
+   * *)0)->a.b[2]}.
+   */
   private long memberOffset(IASTExpression e, int d) {
     IASTExpression x = unbracket(e);
     if (x instanceof IASTFieldReference fr) {
@@ -317,8 +323,7 @@ public final class CConstantEvaluator {
           throw new NotConstant();
         }
         base = 0;
-        ownerType =
-            ownerType instanceof IPointerType p ? CTypeLayout.strip(p.getType()) : null;
+        ownerType = ownerType instanceof IPointerType p ? CTypeLayout.strip(p.getType()) : null;
       } else {
         IASTExpression inner = unbracket(owner);
         if (inner instanceof IASTUnaryExpression star
@@ -332,8 +337,7 @@ public final class CConstantEvaluator {
       if (!(ownerType instanceof ICompositeType ct)) {
         throw new NotConstant();
       }
-      long off =
-          layout.offsetOf(ct, fr.getFieldName().toString()).orElseThrow(NotConstant::new);
+      long off = layout.offsetOf(ct, fr.getFieldName().toString()).orElseThrow(NotConstant::new);
       return base + off;
     }
     if (x instanceof IASTArraySubscriptExpression as) {
@@ -445,9 +449,12 @@ public final class CConstantEvaluator {
         && lit.getKind() == IASTLiteralExpression.lk_char_constant) {
       String text = new String(lit.getValue());
       // C gives 'a' type int (CDT says char), u'a' char16_t and U'a' char32_t
-      return text.startsWith("u'") ? new IntType(2, true) : text.startsWith("U'") ? new IntType(4, true) : INT;
+      return text.startsWith("u'")
+          ? new IntType(2, true)
+          : text.startsWith("U'") ? new IntType(4, true) : INT;
     }
-    if (x instanceof IASTIdExpression id && id.getName().resolveBinding() instanceof IEnumerator en) {
+    if (x instanceof IASTIdExpression id
+        && id.getName().resolveBinding() instanceof IEnumerator en) {
       OptionalLong v = enumeratorValue(en);
       boolean fitsInt =
           v.isPresent() && v.getAsLong() >= Integer.MIN_VALUE && v.getAsLong() <= Integer.MAX_VALUE;
@@ -520,7 +527,9 @@ public final class CConstantEvaluator {
 
   // ---- literals (shared with attribute arguments) ----
 
-  /** A C integer constant: decimal, octal, hex or binary, with any u/l/ll suffix; wraps at 64 bits. */
+  /**
+   * A C integer constant: decimal, octal, hex or binary, with any u/l/ll suffix; wraps at 64 bits.
+   */
   static OptionalLong integerLiteral(String text) {
     String t = text.replace("'", "");
     int end = t.length();
@@ -614,7 +623,10 @@ public final class CConstantEvaluator {
           if (n >= '0' && n <= '7') {
             int j = i - 1;
             int k = j;
-            while (k < body.length() && k < j + 3 && body.charAt(k) >= '0' && body.charAt(k) <= '7') {
+            while (k < body.length()
+                && k < j + 3
+                && body.charAt(k) >= '0'
+                && body.charAt(k) <= '7') {
               k++;
             }
             chars.add(Long.parseLong(body.substring(j, k), 8));
@@ -646,7 +658,8 @@ public final class CConstantEvaluator {
         return OptionalLong.of(chars.get(chars.size() - 1) & 0xffff);
       case "U":
       case "u8":
-        return OptionalLong.of(chars.get(chars.size() - 1) & (prefix.equals("U") ? 0xffffffffL : 0xff));
+        return OptionalLong.of(
+            chars.get(chars.size() - 1) & (prefix.equals("U") ? 0xffffffffL : 0xff));
       default:
         return OptionalLong.empty();
     }

@@ -45,8 +45,8 @@ import org.eclipse.cdt.internal.core.dom.parser.c.ICInternalBinding;
 /**
  * Sizes, alignments and member offsets of C types as gcc computes them for a {@link DataModel}
  * (SPEC §4 "Sizes"), from CDT types plus the GNU attributes and {@code #pragma pack} that CDT's
- * bindings do not carry. Answers are empty for incomplete types, function types, VLAs, vector
- * types and anything else it cannot reproduce exactly.
+ * bindings do not carry. Answers are empty for incomplete types, function types, VLAs, vector types
+ * and anything else it cannot reproduce exactly.
  *
  * <p>Thread-safe: composite layouts are cached in a weak, identity-keyed map, so one instance can
  * serve units parsed in parallel without keeping their ASTs alive. CDT resolves bindings lazily and
@@ -196,8 +196,8 @@ public final class CTypeLayout {
   }
 
   /**
-   * The largest {@code aligned} among the attributes (0 when there is none); empty when an
-   * argument cannot be evaluated, since guessing would silently change a layout.
+   * The largest {@code aligned} among the attributes (0 when there is none); empty when an argument
+   * cannot be evaluated, since guessing would silently change a layout.
    */
   OptionalInt alignedAttribute(List<IASTAttribute> attributes, IASTNode context) {
     int best = 0;
@@ -227,8 +227,7 @@ public final class CTypeLayout {
       case eChar16 -> t = TypeInfo.scalar(2, 2);
       case eChar32, eWChar, eFloat -> t = TypeInfo.scalar(4, 4);
       case eInt, eUnspecified -> {
-        int size =
-            b.isShort() ? 2 : b.isLongLong() ? 8 : b.isLong() ? model.longSize() : 4;
+        int size = b.isShort() ? 2 : b.isLongLong() ? 8 : b.isLong() ? model.longSize() : 4;
         t = TypeInfo.scalar(size, size);
       }
       case eInt128 -> {
@@ -266,8 +265,7 @@ public final class CTypeLayout {
     }
     return info(a.getType())
         .map(
-            e ->
-                new TypeInfo(e.size() * n.getAsLong(), e.align(), e.userAligned(), e.capExempt()));
+            e -> new TypeInfo(e.size() * n.getAsLong(), e.align(), e.userAligned(), e.capExempt()));
   }
 
   /** The element count; empty for incomplete arrays and VLAs. */
@@ -297,7 +295,8 @@ public final class CTypeLayout {
       return false;
     }
     try {
-      return a.getArraySizeExpression() == null && (a.getSize() == null || a.getSize().numberValue() == null);
+      return a.getArraySizeExpression() == null
+          && (a.getSize() == null || a.getSize().numberValue() == null);
     } catch (DOMException e) {
       return false;
     }
@@ -306,8 +305,7 @@ public final class CTypeLayout {
   private Optional<TypeInfo> typedefInfo(ITypedef td) {
     if ("__builtin_va_list".equals(td.getName())) {
       // CDT models it as a function pointer; gcc's is struct __va_list_tag[1] on x86-64
-      return Optional.of(
-          new TypeInfo(model.vaListSize(), model.vaListAlign(), false, true));
+      return Optional.of(new TypeInfo(model.vaListSize(), model.vaListAlign(), false, true));
     }
     Optional<TypeInfo> inner = info(td.getType());
     List<IASTAttribute> attrs = declarationAttributes(td);
@@ -363,7 +361,8 @@ public final class CTypeLayout {
 
   private Optional<TypeInfo> enumInfo(IEnumeration e) {
     IASTEnumerationSpecifier spec = null;
-    if (e instanceof ICInternalBinding ib && ib.getDefinition() instanceof IASTName n
+    if (e instanceof ICInternalBinding ib
+        && ib.getDefinition() instanceof IASTName n
         && n.getParent() instanceof IASTEnumerationSpecifier s) {
       spec = s;
     }

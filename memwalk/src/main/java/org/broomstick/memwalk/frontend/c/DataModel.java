@@ -72,8 +72,8 @@ public enum DataModel {
   }
 
   /**
-   * gcc's BIGGEST_ALIGNMENT, what a bare {@code __attribute__((aligned))} means: 16 on both
-   * targets without -mavx (checked against gcc 12 for -m64 and -m32).
+   * gcc's BIGGEST_ALIGNMENT, what a bare {@code __attribute__((aligned))} means: 16 on both targets
+   * without -mavx (checked against gcc 12 for -m64 and -m32).
    */
   int biggestAlignment() {
     return 16;

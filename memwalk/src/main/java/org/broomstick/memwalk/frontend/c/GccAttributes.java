@@ -11,8 +11,8 @@ import org.eclipse.cdt.core.dom.ast.IASTToken;
 import org.eclipse.cdt.core.dom.ast.IASTTokenList;
 
 /**
- * Reads GNU attributes off CDT nodes. CDT keeps attribute arguments as raw (already
- * macro-expanded) tokens, not expressions, so arguments come back as token images.
+ * Reads GNU attributes off CDT nodes. CDT keeps attribute arguments as raw (already macro-expanded)
+ * tokens, not expressions, so arguments come back as token images.
  */
 final class GccAttributes {
 

@@ -58,7 +58,10 @@ final class PragmaPack {
   /** gcc's handle_pragma_pack: (), (N), (push[, id][, N]), (pop[, id]). */
   private static int apply(String args, int current, Deque<Entry> stack) {
     String[] parts =
-        Arrays.stream(args.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toArray(String[]::new);
+        Arrays.stream(args.split(","))
+            .map(String::strip)
+            .filter(p -> !p.isEmpty())
+            .toArray(String[]::new);
     if (parts.length == 0) {
       return 0;
     }

@@ -32,12 +32,7 @@ final class RecordLayouter {
 
   /** One member declaration, after attributes are read. {@code bitWidth} is -1 if none. */
   private record Field(
-      String name,
-      IType type,
-      int bitWidth,
-      boolean packedAttr,
-      int alignAttr,
-      boolean flexible) {}
+      String name, IType type, int bitWidth, boolean packedAttr, int alignAttr, boolean flexible) {}
 
   private final CTypeLayout layout;
   private final DataModel model;
@@ -180,7 +175,8 @@ final class RecordLayouter {
     boolean userAligned = structAligned > 0;
     List<CompositeLayout.Member> members = new ArrayList<>();
     for (Field f : fields) {
-      IType memberType = f.flexible() ? ((IArrayType) CTypeLayout.strip(f.type())).getType() : f.type();
+      IType memberType =
+          f.flexible() ? ((IArrayType) CTypeLayout.strip(f.type())).getType() : f.type();
       Optional<TypeInfo> maybe = layout.info(memberType);
       if (maybe.isEmpty()) {
         return Optional.empty();

@@ -64,7 +64,8 @@ class CConstantEvaluatorTest {
     void arraySizesUseOurLayoutNotCdts() {
       assertThat(
               eval(
-                  "struct p { char c; int i; } __attribute__((packed)); char buf[sizeof(struct p)];",
+                  "struct p { char c; int i; } __attribute__((packed)); char buf[sizeof(struct"
+                      + " p)];",
                   "sizeof buf"))
           .hasValue(5);
     }
@@ -75,9 +76,7 @@ class CConstantEvaluatorTest {
     @Test
     void builtinOffsetofWithSizeTDeclared() {
       assertThat(
-              eval(
-                  "typedef unsigned long size_t; " + STRUCT_S,
-                  "__builtin_offsetof(struct s, d)"))
+              eval("typedef unsigned long size_t; " + STRUCT_S, "__builtin_offsetof(struct s, d)"))
           .hasValue(8);
     }
 
@@ -97,16 +96,16 @@ class CConstantEvaluatorTest {
     @Test
     void anonymousMembersAreFound() {
       assertThat(
-              eval("struct a { char c; union { int x; short y; }; };", "__builtin_offsetof(struct a, y)"))
+              eval(
+                  "struct a { char c; union { int x; short y; }; };",
+                  "__builtin_offsetof(struct a, y)"))
           .hasValue(4);
     }
 
     @Test
     void classicNullPointerIdiom() {
       assertThat(
-              eval(
-                  "typedef unsigned long size_t; " + STRUCT_S,
-                  "((size_t) &((struct s *)0)->d)"))
+              eval("typedef unsigned long size_t; " + STRUCT_S, "((size_t) &((struct s *)0)->d)"))
           .hasValue(8);
     }
 
@@ -146,7 +145,8 @@ class CConstantEvaluatorTest {
     void enumConstantsWithSizeofUseOurLayout() {
       assertThat(
               eval(
-                  "struct p { char c; int i; } __attribute__((packed)); enum { P = sizeof(struct p) };",
+                  "struct p { char c; int i; } __attribute__((packed)); enum { P = sizeof(struct p)"
+                      + " };",
                   "P"))
           .hasValue(5);
     }

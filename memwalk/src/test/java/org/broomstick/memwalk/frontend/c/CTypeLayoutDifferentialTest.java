@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §4 "Layout must agree with gcc": random struct and union declarations (fixed, printed
- * seed) are compiled and run with gcc, and every {@code sizeof}, {@code _Alignof} and {@code
- * offsetof} it prints must equal {@link CTypeLayout}'s figure and {@link CConstantEvaluator}'s
- * value of the same expression in the CDT AST. Needs gcc (and gcc -m32 for i386): when missing,
- * the test fails rather than skips.
+ * SPEC §4 "Layout must agree with gcc": random struct and union declarations (fixed, printed seed)
+ * are compiled and run with gcc, and every {@code sizeof}, {@code _Alignof} and {@code offsetof} it
+ * prints must equal {@link CTypeLayout}'s figure and {@link CConstantEvaluator}'s value of the same
+ * expression in the CDT AST. Needs gcc (and gcc -m32 for i386): when missing, the test fails rather
+ * than skips.
  */
 class CTypeLayoutDifferentialTest {
 
@@ -100,8 +100,11 @@ class CTypeLayoutDifferentialTest {
       Map<String, OptionalLong> ours = new HashMap<>();
       if (type != null) {
         var l = layout.layoutOf(type);
-        ours.put(d.tag() + ".size", l.map(x -> OptionalLong.of(x.size())).orElse(OptionalLong.empty()));
-        ours.put(d.tag() + ".align", l.map(x -> OptionalLong.of(x.align())).orElse(OptionalLong.empty()));
+        ours.put(
+            d.tag() + ".size", l.map(x -> OptionalLong.of(x.size())).orElse(OptionalLong.empty()));
+        ours.put(
+            d.tag() + ".align",
+            l.map(x -> OptionalLong.of(x.align())).orElse(OptionalLong.empty()));
         for (String p : d.paths()) {
           ours.put(d.tag() + "." + p, layout.offsetOf(type, p));
         }
@@ -140,7 +143,9 @@ class CTypeLayoutDifferentialTest {
     mismatches.stream().limit(15).forEach(m -> System.out.println("MISMATCH " + m + "\n"));
     assertThat(decls).hasSizeGreaterThanOrEqualTo(200);
     assertThat(mismatches)
-        .as("seed %d, %s: %d of %d declarations differ from gcc", SEED, model, badDecls, decls.size())
+        .as(
+            "seed %d, %s: %d of %d declarations differ from gcc",
+            SEED, model, badDecls, decls.size())
         .isEmpty();
   }
 

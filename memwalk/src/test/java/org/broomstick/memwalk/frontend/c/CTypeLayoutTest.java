@@ -12,9 +12,9 @@ import org.eclipse.cdt.core.dom.ast.IPointerType;
 import org.junit.jupiter.api.Test;
 
 /**
- * Known answers (each checked against gcc 12 -m64/-m32) for what the random differential test
- * does not reach: attribute arguments that need lookups, typedef attributes, {@code #pragma pack}
- * with identifiers, and the types whose layout must stay unknown.
+ * Known answers (each checked against gcc 12 -m64/-m32) for what the random differential test does
+ * not reach: attribute arguments that need lookups, typedef attributes, {@code #pragma pack} with
+ * identifiers, and the types whose layout must stay unknown.
  */
 class CTypeLayoutTest {
 
@@ -157,7 +157,8 @@ class CTypeLayoutTest {
                           () -> {
                             CSnippet s =
                                 CSnippet.parse(
-                                    "struct In { char c; long l; }; struct S { char c; struct In in["
+                                    "struct In { char c; long l; }; struct S { char c; struct In"
+                                        + " in["
                                         + (i + 1)
                                         + "]; int t : 3; };");
                             return shared.layoutOf(s.composite("S")).orElseThrow();

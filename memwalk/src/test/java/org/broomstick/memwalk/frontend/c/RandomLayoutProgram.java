@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Generates random, valid GNU C struct and union declarations that exercise gcc's layout rules,
- * and a {@code main} that prints {@code sizeof}, {@code _Alignof} and {@code offsetof} of each.
- * Every printed line is {@code KEY VALUE}; the same keys label the {@code printf} calls so the
- * test can find each expression in the CDT AST as well.
+ * Generates random, valid GNU C struct and union declarations that exercise gcc's layout rules, and
+ * a {@code main} that prints {@code sizeof}, {@code _Alignof} and {@code offsetof} of each. Every
+ * printed line is {@code KEY VALUE}; the same keys label the {@code printf} calls so the test can
+ * find each expression in the CDT AST as well.
  */
 final class RandomLayoutProgram {
 
@@ -68,13 +68,48 @@ final class RandomLayoutProgram {
     int longBits = model == DataModel.LP64 ? 64 : 32;
     for (String t :
         List.of(
-            "char", "signed char", "unsigned char", "short", "unsigned short", "int",
-            "unsigned", "long", "unsigned long", "long long", "unsigned long long", "float",
-            "double", "long double", "_Bool", "void *", "int *", "T_str", "T_fn", "T_int",
-            "T_int2", "T_cint", "T_uc2", "T_dbl", "T_vdbl", "T_ll", "T_al2", "T_ll4",
-            "T_mode_hi", "T_anon", "T_packed", "T_anon_al2", "enum E_small", "enum E_neg", "enum E_pk",
-            "enum E_pk2", "enum E_big", "E_td", "_Complex double", "_Complex float",
-            "__builtin_va_list", "struct Undeclared *")) {
+            "char",
+            "signed char",
+            "unsigned char",
+            "short",
+            "unsigned short",
+            "int",
+            "unsigned",
+            "long",
+            "unsigned long",
+            "long long",
+            "unsigned long long",
+            "float",
+            "double",
+            "long double",
+            "_Bool",
+            "void *",
+            "int *",
+            "T_str",
+            "T_fn",
+            "T_int",
+            "T_int2",
+            "T_cint",
+            "T_uc2",
+            "T_dbl",
+            "T_vdbl",
+            "T_ll",
+            "T_al2",
+            "T_ll4",
+            "T_mode_hi",
+            "T_anon",
+            "T_packed",
+            "T_anon_al2",
+            "enum E_small",
+            "enum E_neg",
+            "enum E_pk",
+            "enum E_pk2",
+            "enum E_big",
+            "E_td",
+            "_Complex double",
+            "_Complex float",
+            "__builtin_va_list",
+            "struct Undeclared *")) {
       scalars.add(new Type(t + " %s", true, 0));
     }
     scalars.add(new Type("int (*%s)(int)", true, 0));
@@ -194,12 +229,21 @@ final class RandomLayoutProgram {
 
   /** Appends one member declaration; returns whether it declared a named member. */
   private boolean member(
-      StringBuilder sb, String indent, int depth, String prefix, List<String> paths, List<String> indexed) {
+      StringBuilder sb,
+      String indent,
+      int depth,
+      String prefix,
+      List<String> paths,
+      List<String> indexed) {
     int kind = random.nextInt(100);
     if (kind < 28) {
       Type t = pick(scalars);
       String name = name();
-      sb.append(indent).append(prefixAttribute(true)).append(t.declare(name)).append(memberAttribute()).append(";\n");
+      sb.append(indent)
+          .append(prefixAttribute(true))
+          .append(t.declare(name))
+          .append(memberAttribute())
+          .append(";\n");
       paths.add(prefix + name);
       return true;
     }
@@ -209,8 +253,16 @@ final class RandomLayoutProgram {
       String a = name();
       String b = name();
       int dim = 1 + random.nextInt(3);
-      sb.append(indent).append(base).append(' ').append(a).append(memberAttribute()).append(", ")
-          .append(b).append('[').append(dim).append("];\n");
+      sb.append(indent)
+          .append(base)
+          .append(' ')
+          .append(a)
+          .append(memberAttribute())
+          .append(", ")
+          .append(b)
+          .append('[')
+          .append(dim)
+          .append("];\n");
       paths.add(prefix + a);
       paths.add(prefix + b);
       return true;
@@ -230,8 +282,14 @@ final class RandomLayoutProgram {
       String t = pick(aggregates.subList(Math.max(0, aggregates.size() - 30), aggregates.size()));
       String name = name();
       String dims = random.nextInt(4) == 0 ? "[" + (1 + random.nextInt(3)) + "]" : "";
-      sb.append(indent).append(prefixAttribute(false)).append(t).append(' ').append(name).append(dims)
-          .append(memberAttribute()).append(";\n");
+      sb.append(indent)
+          .append(prefixAttribute(false))
+          .append(t)
+          .append(' ')
+          .append(name)
+          .append(dims)
+          .append(memberAttribute())
+          .append(";\n");
       paths.add(prefix + name);
       return true;
     }
@@ -288,13 +346,31 @@ final class RandomLayoutProgram {
           case 1 -> " __attribute__((aligned(" + (1 << random.nextInt(5)) + ")))";
           default -> "";
         };
-    sb.append(indent).append(t.declare(name)).append(" : ").append(width).append(attr).append(";\n");
+    sb.append(indent)
+        .append(t.declare(name))
+        .append(" : ")
+        .append(width)
+        .append(attr)
+        .append(";\n");
     return true;
   }
 
   private String dimension() {
     return "["
-        + pick(List.of("1", "2", "3", "4", "5", "7", "N_TWO", "K_THREE", "K_FOUR - 1", "sizeof(short)", "K_SIZED", "0"))
+        + pick(
+            List.of(
+                "1",
+                "2",
+                "3",
+                "4",
+                "5",
+                "7",
+                "N_TWO",
+                "K_THREE",
+                "K_FOUR - 1",
+                "sizeof(short)",
+                "K_SIZED",
+                "0"))
         + "]";
   }
 
