@@ -1,7 +1,7 @@
 package org.broomstick.memwalk.frontend.c;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -10,18 +10,22 @@ import org.eclipse.cdt.core.dom.ast.IASTArraySubscriptExpression;
 import org.eclipse.cdt.core.dom.ast.IASTBinaryExpression;
 import org.eclipse.cdt.core.dom.ast.IASTCastExpression;
 import org.eclipse.cdt.core.dom.ast.IASTConditionalExpression;
+import org.eclipse.cdt.core.dom.ast.IASTDeclarator;
 import org.eclipse.cdt.core.dom.ast.IASTEnumerationSpecifier;
+import org.eclipse.cdt.core.dom.ast.IASTEqualsInitializer;
 import org.eclipse.cdt.core.dom.ast.IASTExpression;
 import org.eclipse.cdt.core.dom.ast.IASTExpressionList;
 import org.eclipse.cdt.core.dom.ast.IASTFieldReference;
 import org.eclipse.cdt.core.dom.ast.IASTIdExpression;
 import org.eclipse.cdt.core.dom.ast.IASTInitializerClause;
+import org.eclipse.cdt.core.dom.ast.IASTInitializerList;
 import org.eclipse.cdt.core.dom.ast.IASTLiteralExpression;
 import org.eclipse.cdt.core.dom.ast.IASTName;
 import org.eclipse.cdt.core.dom.ast.IASTNode;
 import org.eclipse.cdt.core.dom.ast.IASTTypeId;
 import org.eclipse.cdt.core.dom.ast.IASTTypeIdExpression;
 import org.eclipse.cdt.core.dom.ast.IASTUnaryExpression;
+import org.eclipse.cdt.core.dom.ast.IArrayType;
 import org.eclipse.cdt.core.dom.ast.IBasicType;
 import org.eclipse.cdt.core.dom.ast.IBinding;
 import org.eclipse.cdt.core.dom.ast.ICompositeType;
@@ -31,6 +35,11 @@ import org.eclipse.cdt.core.dom.ast.IPointerType;
 import org.eclipse.cdt.core.dom.ast.IProblemBinding;
 import org.eclipse.cdt.core.dom.ast.IType;
 import org.eclipse.cdt.core.dom.ast.IValue;
+import org.eclipse.cdt.core.dom.ast.IVariable;
+import org.eclipse.cdt.core.dom.ast.c.ICASTArrayDesignator;
+import org.eclipse.cdt.core.dom.ast.c.ICASTDesignatedInitializer;
+import org.eclipse.cdt.core.dom.ast.c.ICASTDesignator;
+import org.eclipse.cdt.core.dom.ast.gnu.c.IGCCASTArrayRangeDesignator;
 import org.eclipse.cdt.internal.core.dom.parser.c.CEnumerator;
 import org.eclipse.cdt.internal.core.dom.parser.c.CVisitor;
 import org.eclipse.cdt.internal.core.dom.parser.c.ICInternalBinding;
@@ -165,7 +174,7 @@ public final class CConstantEvaluator {
       case IASTUnaryExpression.op_not:
         return eval(operand, d) == 0 ? 1 : 0;
       case IASTUnaryExpression.op_sizeof:
-        return layout.sizeOf(operand.getExpressionType()).orElseThrow(NotConstant::new);
+        return sizeOfExpression(operand, d);
       case IASTUnaryExpression.op_alignOf:
         // only GNU __alignof__ takes an expression; it reports the preferred alignment
         return layout.preferredAlignOf(operand.getExpressionType()).orElseThrow(NotConstant::new);
@@ -204,6 +213,25 @@ public final class CConstantEvaluator {
   private long cast(IASTCastExpression c, int d) {
     IASTExpression operand = c.getOperand();
     IType target = CTypeLayout.strip(typeOf(c.getTypeId()));
+    if (isFloating(operand.getExpressionType())) {
+      // an integer constant expression may cast a floating constant: (int)(1024 * 1.5)
+      double f = floating(operand, d);
+      if (target instanceof IBasicType b && b.getKind() == IBasicType.Kind.eBoolean) {
+        return f != 0 ? 1 : 0;
+      }
+      if (Double.isNaN(f) || Math.abs(f) >= 0x1p63) {
+        throw new NotConstant(); // out of range: undefined in C
+      }
+      IntType it = intType(target);
+      if (it == null) {
+        throw new NotConstant();
+      }
+      long truncated = (long) f; // toward zero, as C converts
+      if (narrow(truncated, it) != truncated || (it.unsigned() && truncated < 0)) {
+        throw new NotConstant(); // the value does not fit the target type: undefined in C
+      }
+      return truncated;
+    }
     long v = eval(operand, d);
     if (target instanceof IBasicType b && b.getKind() == IBasicType.Kind.eBoolean) {
       return v != 0 ? 1 : 0;
@@ -304,6 +332,155 @@ public final class CConstantEvaluator {
 
   private static int compare(long a, long b, boolean unsigned) {
     return unsigned ? Long.compareUnsigned(a, b) : Long.compare(a, b);
+  }
+
+  // ---- sizeof of expressions ----
+
+  private long sizeOfExpression(IASTExpression operand, int d) {
+    IASTExpression x = unbracket(operand);
+    if (x instanceof IASTLiteralExpression lit
+        && lit.getKind() == IASTLiteralExpression.lk_string_literal) {
+      // CDT types a string literal as a pointer; sizeof sees the array
+      StringLiteral str = StringLiteral.parse(new String(lit.getValue()));
+      return str.elements() * str.unitSize();
+    }
+    OptionalLong size = layout.sizeOf(x.getExpressionType());
+    if (size.isPresent()) {
+      return size.getAsLong();
+    }
+    // an array completed by its initialiser: static const char *names[] = {"a", "b"};
+    if (x instanceof IASTIdExpression id
+        && id.getName().resolveBinding() instanceof IVariable v
+        && CTypeLayout.strip(v.getType()) instanceof IArrayType array
+        && CTypeLayout.isIncompleteArray(array)) {
+      long element = layout.sizeOf(array.getType()).orElseThrow(NotConstant::new);
+      return initialisedLength(v, element, d) * element;
+    }
+    throw new NotConstant();
+  }
+
+  /** The element count an initialiser gives an array declared without one. */
+  private long initialisedLength(IVariable v, long elementSize, int d) {
+    IASTNode def = v instanceof ICInternalBinding ib ? ib.getDefinition() : null;
+    if (!(def instanceof IASTName name)
+        || !(name.getParent() instanceof IASTDeclarator declarator)
+        || !(declarator.getInitializer() instanceof IASTEqualsInitializer init)) {
+      throw new NotConstant();
+    }
+    IASTInitializerClause clause = init.getInitializerClause();
+    if (clause instanceof IASTInitializerList list
+        && list.getClauses().length == 1
+        && isStringLiteral(list.getClauses()[0])
+        && elementSize <= 4) {
+      clause = list.getClauses()[0]; // char s[] = {"abc"}
+    }
+    if (isStringLiteral(clause)) {
+      return StringLiteral.parse(new String(((IASTLiteralExpression) clause).getValue()))
+          .elements();
+    }
+    if (!(clause instanceof IASTInitializerList list)) {
+      throw new NotConstant();
+    }
+    long next = 0;
+    long length = 0;
+    for (IASTInitializerClause c : list.getClauses()) {
+      if (c instanceof ICASTDesignatedInitializer di && di.getDesignators().length > 0) {
+        ICASTDesignator first = di.getDesignators()[0];
+        if (first instanceof ICASTArrayDesignator a) {
+          next = eval(a.getSubscriptExpression(), d + 1);
+        } else if (first instanceof IGCCASTArrayRangeDesignator r) {
+          next = eval(r.getRangeCeiling(), d + 1);
+        } else {
+          throw new NotConstant();
+        }
+      }
+      next++;
+      length = Math.max(length, next);
+    }
+    return length;
+  }
+
+  private static boolean isStringLiteral(IASTInitializerClause c) {
+    return c instanceof IASTLiteralExpression lit
+        && lit.getKind() == IASTLiteralExpression.lk_string_literal;
+  }
+
+  // ---- floating operands of casts ----
+
+  private static boolean isFloating(IType type) {
+    IType t = CTypeLayout.strip(type);
+    if (!(t instanceof IBasicType b)) {
+      return false;
+    }
+    return switch (b.getKind()) {
+      case eFloat, eDouble, eFloat128 -> true;
+      default -> false;
+    };
+  }
+
+  /** Evaluates a floating subexpression of a cast; integer parts go through {@link #eval}. */
+  private double floating(IASTExpression e, int d) {
+    if (d > MAX_DEPTH) {
+      throw new NotConstant();
+    }
+    IASTExpression x = unbracket(e);
+    if (!isFloating(x.getExpressionType())) {
+      return eval(x, d + 1);
+    }
+    if (x instanceof IASTLiteralExpression lit
+        && lit.getKind() == IASTLiteralExpression.lk_float_constant) {
+      return floatingLiteral(new String(lit.getValue()));
+    }
+    if (x instanceof IASTUnaryExpression u) {
+      switch (u.getOperator()) {
+        case IASTUnaryExpression.op_plus:
+          return floating(u.getOperand(), d + 1);
+        case IASTUnaryExpression.op_minus:
+          return -floating(u.getOperand(), d + 1);
+        default:
+          throw new NotConstant();
+      }
+    }
+    if (x instanceof IASTCastExpression c) {
+      double v = floating(c.getOperand(), d + 1);
+      IType t = CTypeLayout.strip(typeOf(c.getTypeId()));
+      return t instanceof IBasicType b && b.getKind() == IBasicType.Kind.eFloat ? (float) v : v;
+    }
+    if (x instanceof IASTBinaryExpression b) {
+      double l = floating(b.getOperand1(), d + 1);
+      double r = floating(b.getOperand2(), d + 1);
+      switch (b.getOperator()) {
+        case IASTBinaryExpression.op_plus:
+          return l + r;
+        case IASTBinaryExpression.op_minus:
+          return l - r;
+        case IASTBinaryExpression.op_multiply:
+          return l * r;
+        case IASTBinaryExpression.op_divide:
+          return l / r;
+        default:
+          throw new NotConstant();
+      }
+    }
+    if (x instanceof IASTConditionalExpression c && c.getPositiveResultExpression() != null) {
+      return eval(c.getLogicalConditionExpression(), d + 1) != 0
+          ? floating(c.getPositiveResultExpression(), d + 1)
+          : floating(c.getNegativeResultExpression(), d + 1);
+    }
+    throw new NotConstant();
+  }
+
+  private static double floatingLiteral(String text) {
+    String t = text.replace("'", "");
+    // f, l, and gcc's f16/f32/f64/f128/f32x/f64x suffixes: the value is the same for a cast
+    t = t.replaceAll("(?i)(f(16|32|64|128)x?|bf16|[fld])$", "");
+    try {
+      return t.startsWith("0x") || t.startsWith("0X")
+          ? Double.parseDouble(t.contains("p") || t.contains("P") ? t : t + "p0")
+          : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new NotConstant();
+    }
   }
 
   // ---- offsetof ----
@@ -570,96 +747,31 @@ public final class CConstantEvaluator {
       return OptionalLong.empty();
     }
     String prefix = text.substring(0, open);
-    String body = text.substring(open + 1, close);
-    java.util.List<Long> chars = new java.util.ArrayList<>();
-    for (int i = 0; i < body.length(); ) {
-      char c = body.charAt(i);
-      if (c != '\\') {
-        int cp = body.codePointAt(i);
-        i += Character.charCount(cp);
-        if (prefix.isEmpty() && cp > 0x7f) {
-          for (byte by : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
-            chars.add((long) (by & 0xff));
-          }
-        } else {
-          chars.add((long) cp);
-        }
-        continue;
-      }
-      if (i + 1 >= body.length()) {
-        return OptionalLong.empty();
-      }
-      char n = body.charAt(i + 1);
-      i += 2;
-      switch (n) {
-        case 'n' -> chars.add(10L);
-        case 't' -> chars.add(9L);
-        case 'r' -> chars.add(13L);
-        case 'a' -> chars.add(7L);
-        case 'b' -> chars.add(8L);
-        case 'f' -> chars.add(12L);
-        case 'v' -> chars.add(11L);
-        case 'e', 'E' -> chars.add(27L);
-        case 'x' -> {
-          int j = i;
-          while (j < body.length() && Character.digit(body.charAt(j), 16) >= 0) {
-            j++;
-          }
-          if (j == i) {
-            return OptionalLong.empty();
-          }
-          chars.add(new BigInteger(body.substring(i, j), 16).longValue());
-          i = j;
-        }
-        case 'u', 'U' -> {
-          int len = n == 'u' ? 4 : 8;
-          if (i + len > body.length()) {
-            return OptionalLong.empty();
-          }
-          chars.add(Long.parseLong(body.substring(i, i + len), 16));
-          i += len;
-        }
-        default -> {
-          if (n >= '0' && n <= '7') {
-            int j = i - 1;
-            int k = j;
-            while (k < body.length()
-                && k < j + 3
-                && body.charAt(k) >= '0'
-                && body.charAt(k) <= '7') {
-              k++;
-            }
-            chars.add(Long.parseLong(body.substring(j, k), 8));
-            i = k;
-          } else {
-            chars.add((long) n); // \\ \' \" \? and unknown escapes stand for themselves
-          }
-        }
-      }
-    }
-    if (chars.isEmpty()) {
+    List<Long> units = StringLiteral.decode(text.substring(open + 1, close), prefix);
+    if (units.isEmpty()) {
       return OptionalLong.empty();
     }
+    long last = units.get(units.size() - 1);
     switch (prefix) {
       case "":
         {
-          if (chars.size() == 1) {
-            return OptionalLong.of((byte) (long) chars.get(0)); // char is signed on x86
+          if (units.size() == 1) {
+            return OptionalLong.of((byte) last); // char is signed on x86
           }
           long v = 0;
-          for (long c : chars) {
+          for (long c : units) {
             v = (v << 8) | (c & 0xff);
           }
           return OptionalLong.of((int) v);
         }
       case "L":
-        return OptionalLong.of((int) (long) chars.get(chars.size() - 1));
+        return OptionalLong.of((int) last); // wchar_t is a signed 32-bit int
       case "u":
-        return OptionalLong.of(chars.get(chars.size() - 1) & 0xffff);
+        return OptionalLong.of(last & 0xffff);
       case "U":
+        return OptionalLong.of(last & 0xffffffffL);
       case "u8":
-        return OptionalLong.of(
-            chars.get(chars.size() - 1) & (prefix.equals("U") ? 0xffffffffL : 0xff));
+        return OptionalLong.of(last & 0xff);
       default:
         return OptionalLong.empty();
     }

@@ -47,6 +47,31 @@ class CConstantEvaluatorTest {
     }
 
     @Test
+    void sizeofStringLiteralsIsTheArrayNotAPointer() {
+      assertThat(eval("sizeof \"ab\" \"cd\"")).hasValue(5);
+      assertThat(eval("sizeof L\"ab\"")).hasValue(12);
+      assertThat(eval("sizeof u\"a\\u00e9\"")).hasValue(6);
+      assertThat(eval("sizeof \"\\u00e9\\x41\\101\"")).hasValue(5); // UTF-8: é is 2 bytes
+    }
+
+    @Test
+    void sizeofArraysCompletedByTheirInitialiser() {
+      String decls =
+          """
+          static const char *names[] = { "a", "b", "c" };
+          int d[] = { [3] = 1, 2, [1] = 5 };
+          int r[] = { [0 ... 4] = 1 };
+          char s[] = "hello" "xy";
+          char s2[] = {"abc"};
+          """;
+      assertThat(eval(decls, "sizeof(names) / sizeof(names[0])")).hasValue(3);
+      assertThat(eval(decls, "sizeof d")).hasValue(20);
+      assertThat(eval(decls, "sizeof r")).hasValue(20);
+      assertThat(eval(decls, "sizeof s")).hasValue(8);
+      assertThat(eval(decls, "sizeof s2")).hasValue(4);
+    }
+
+    @Test
     void sizeofPackedStructIsGccs() {
       assertThat(eval("struct p { char c; int i; } __attribute__((packed));", "sizeof(struct p)"))
           .hasValue(5);
@@ -163,6 +188,7 @@ class CConstantEvaluatorTest {
       assertThat(eval("'ab'")).hasValue(0x6162); // gcc's multi-character constant
       assertThat(eval("L'a'")).hasValue(97);
       assertThat(eval("u'\\xffff'")).hasValue(0xffff);
+      assertThat(eval("L'\\xffffffff'")).hasValue(-1); // wchar_t is a signed int on x86 Linux
     }
 
     @Test
@@ -206,6 +232,15 @@ class CConstantEvaluatorTest {
     }
 
     @Test
+    void castsOfFloatingConstantsTruncateTowardZero() {
+      assertThat(eval("(int)(2.5 * 4)")).hasValue(10);
+      assertThat(eval("(int)(1024 * 1.5f)")).hasValue(1536);
+      assertThat(eval("(int)-3.9")).hasValue(-3);
+      assertThat(eval("(long)1e10")).hasValue(10000000000L);
+      assertThat(eval("(int)0x1.8p1")).hasValue(3);
+    }
+
+    @Test
     void unsignedArithmeticFollowsC() {
       // the usual arithmetic conversions make these unsigned, as in gcc
       assertThat(eval("-1 < 1u")).hasValue(0);
@@ -235,6 +270,12 @@ class CConstantEvaluatorTest {
       assertThat(eval("1 << 64")).isEmpty();
       assertThat(eval("1 << -1")).isEmpty();
       assertThat(eval("(-9223372036854775807LL - 1) / -1")).isEmpty();
+    }
+
+    @Test
+    void outOfRangeFloatingConversions() {
+      assertThat(eval("(unsigned char)300.7")).isEmpty();
+      assertThat(eval("(unsigned)-1.0")).isEmpty();
     }
 
     @Test
