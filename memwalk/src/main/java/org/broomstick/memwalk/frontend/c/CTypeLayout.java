@@ -360,13 +360,8 @@ public final class CTypeLayout {
   }
 
   private Optional<TypeInfo> enumInfo(IEnumeration e) {
-    IASTEnumerationSpecifier spec = null;
-    if (e instanceof ICInternalBinding ib
-        && ib.getDefinition() instanceof IASTName n
-        && n.getParent() instanceof IASTEnumerationSpecifier s) {
-      spec = s;
-    }
-    if (spec == null) {
+    Optional<IASTName> def = definitionName(e);
+    if (def.isEmpty() || !(def.get().getParent() instanceof IASTEnumerationSpecifier spec)) {
       return Optional.empty(); // only declared (`enum e;`, a GNU extension): incomplete
     }
     long min = 0;
@@ -440,12 +435,31 @@ public final class CTypeLayout {
   }
 
   private static Optional<IASTCompositeTypeSpecifier> definition(ICompositeType type) {
-    if (type instanceof ICInternalBinding ib
-        && ib.getDefinition() instanceof IASTName n
-        && n.getParent() instanceof IASTCompositeTypeSpecifier spec) {
-      return Optional.of(spec);
+    return definitionName(type)
+        .map(IASTName::getParent)
+        .filter(IASTCompositeTypeSpecifier.class::isInstance)
+        .map(IASTCompositeTypeSpecifier.class::cast);
+  }
+
+  /**
+   * The name in the defining tag specifier. CDT records a tag's definition only once something
+   * resolved the defining name, so a type reached through {@code struct S *p;} written before
+   * {@code struct S {…}} needs a search of the AST.
+   */
+  private static Optional<IASTName> definitionName(IBinding tag) {
+    if (!(tag instanceof ICInternalBinding ib)) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    if (ib.getDefinition() instanceof IASTName n) {
+      return Optional.of(n);
+    }
+    IASTNode anchor = ib.getPhysicalNode();
+    IASTTranslationUnit tu = anchor == null ? null : anchor.getTranslationUnit();
+    if (tu == null) {
+      return Optional.empty();
+    }
+    IASTName[] definitions = tu.getDefinitionsInAST(tag);
+    return definitions.length > 0 ? Optional.of(definitions[0]) : Optional.empty();
   }
 
   private static IASTNode nameNode(IBinding b) {

@@ -118,6 +118,21 @@ class CTypeLayoutTest {
   }
 
   @Test
+  void tagsUsedBeforeTheirDefinition() {
+    // nothing has resolved the defining names when the pointer types are asked about
+    CSnippet s =
+        CSnippet.parse(
+            """
+            struct S *p;
+            enum E *pe;
+            struct S { char c; double d; };
+            enum E { E1 = 1 } __attribute__((packed));
+            """);
+    assertThat(LP64.layoutOf(((IPointerType) s.type("p")).getType())).contains(new Layout(16, 8));
+    assertThat(LP64.sizeOf(((IPointerType) s.type("pe")).getType())).hasValue(1);
+  }
+
+  @Test
   void unknowableLayoutsAreEmpty() {
     CSnippet s =
         CSnippet.parse(
