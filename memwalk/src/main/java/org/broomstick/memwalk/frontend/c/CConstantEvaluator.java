@@ -1,6 +1,7 @@
 package org.broomstick.memwalk.frontend.c;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.eclipse.cdt.core.dom.ast.IASTInitializerList;
 import org.eclipse.cdt.core.dom.ast.IASTLiteralExpression;
 import org.eclipse.cdt.core.dom.ast.IASTName;
 import org.eclipse.cdt.core.dom.ast.IASTNode;
+import org.eclipse.cdt.core.dom.ast.IASTTranslationUnit;
 import org.eclipse.cdt.core.dom.ast.IASTTypeId;
 import org.eclipse.cdt.core.dom.ast.IASTTypeIdExpression;
 import org.eclipse.cdt.core.dom.ast.IASTUnaryExpression;
@@ -354,19 +356,14 @@ public final class CConstantEvaluator {
         && CTypeLayout.strip(v.getType()) instanceof IArrayType array
         && CTypeLayout.isIncompleteArray(array)) {
       long element = layout.sizeOf(array.getType()).orElseThrow(NotConstant::new);
-      return initialisedLength(v, element, d) * element;
+      return initialisedLength(v, x, element, d) * element;
     }
     throw new NotConstant();
   }
 
-  /** The element count an initialiser gives an array declared without one. */
-  private long initialisedLength(IVariable v, long elementSize, int d) {
-    IASTNode def = v instanceof ICInternalBinding ib ? ib.getDefinition() : null;
-    if (!(def instanceof IASTName name)
-        || !(name.getParent() instanceof IASTDeclarator declarator)
-        || !(declarator.getInitializer() instanceof IASTEqualsInitializer init)) {
-      throw new NotConstant();
-    }
+  /** The element count an initialiser before {@code use} gives an array declared without one. */
+  private long initialisedLength(IVariable v, IASTNode use, long elementSize, int d) {
+    IASTEqualsInitializer init = initialiser(v, use).orElseThrow(NotConstant::new);
     IASTInitializerClause clause = init.getInitializerClause();
     if (clause instanceof IASTInitializerList list
         && list.getClauses().length == 1
@@ -398,6 +395,33 @@ public final class CConstantEvaluator {
       length = Math.max(length, next);
     }
     return length;
+  }
+
+  /**
+   * The variable's {@code = …} initialiser if it comes before {@code use} (after it, the array is
+   * still incomplete there and gcc rejects the sizeof). CDT may call an earlier {@code extern}
+   * declaration the definition, so every declaration is looked at.
+   */
+  private static Optional<IASTEqualsInitializer> initialiser(IVariable v, IASTNode use) {
+    if (!(v instanceof ICInternalBinding ib) || ib.getPhysicalNode() == null) {
+      return Optional.empty();
+    }
+    IASTTranslationUnit tu = ib.getPhysicalNode().getTranslationUnit();
+    List<IASTName> names = new ArrayList<>();
+    if (ib.getDefinition() instanceof IASTName def) {
+      names.add(def);
+    }
+    if (tu != null) {
+      names.addAll(List.of(tu.getDeclarationsInAST(v)));
+    }
+    for (IASTName n : names) {
+      if (n.getParent() instanceof IASTDeclarator dcl
+          && dcl.getInitializer() instanceof IASTEqualsInitializer init
+          && CVisitor.declaredBefore(n, use)) {
+        return Optional.of(init);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean isStringLiteral(IASTInitializerClause c) {

@@ -442,11 +442,11 @@ public final class CTypeLayout {
   }
 
   /**
-   * The name in the defining tag specifier. CDT records a tag's definition only once something
-   * resolved the defining name, so a type reached through {@code struct S *p;} written before
-   * {@code struct S {…}} needs a search of the AST.
+   * The defining name of a tag or variable. CDT records a definition only once something resolved
+   * the defining name, so a type reached through {@code struct S *p;} written before {@code struct
+   * S {…}} needs a search of the AST.
    */
-  private static Optional<IASTName> definitionName(IBinding tag) {
+  static Optional<IASTName> definitionName(IBinding tag) {
     if (!(tag instanceof ICInternalBinding ib)) {
       return Optional.empty();
     }

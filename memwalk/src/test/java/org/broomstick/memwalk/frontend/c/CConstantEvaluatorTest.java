@@ -69,6 +69,20 @@ class CConstantEvaluatorTest {
       assertThat(eval(decls, "sizeof r")).hasValue(20);
       assertThat(eval(decls, "sizeof s")).hasValue(8);
       assertThat(eval(decls, "sizeof s2")).hasValue(4);
+      assertThat(eval("extern int later[];", "sizeof later")).isEmpty();
+    }
+
+    @Test
+    void arrayDeclaredExternIsCompleteOnlyAfterItsDefinition() {
+      CSnippet s =
+          CSnippet.parse(
+              "extern int a[];\n"
+                  + "long before = sizeof a;\n"
+                  + "int a[] = {1, 2, 3};\n"
+                  + "long after = sizeof a;\n");
+      CConstantEvaluator e = new CConstantEvaluator(new CTypeLayout(DataModel.LP64));
+      assertThat(e.evaluate(s.initializer("before"))).isEmpty(); // gcc: incomplete type
+      assertThat(e.evaluate(s.initializer("after"))).hasValue(12);
     }
 
     @Test
