@@ -128,8 +128,9 @@ public final class CFrontend {
     Map<String, List<Path>> headersByName = headersByName(options.paths());
     SourceCache cache = new SourceCache();
     GccProbe probe = new GccProbe(options.compiler());
+    CTypeLayout layout = new CTypeLayout(options.ilp32() ? DataModel.ILP32 : DataModel.LP64);
 
-    List<UnitFacts> facts = parseAll(units, options, display, cache, probe, headersByName, diags);
+    List<UnitFacts> facts = parseAll(units, options, display, cache, probe, layout, headersByName, diags);
     Program program = link(facts, options, display, diags);
     int withErrors = (int) facts.stream().filter(UnitFacts::hadErrors).count();
     if (Boolean.getBoolean("broomstick.timing")) {
@@ -262,6 +263,7 @@ public final class CFrontend {
       PathDisplay display,
       SourceCache cache,
       GccProbe probe,
+      CTypeLayout layout,
       Map<String, List<Path>> headersByName,
       Diagnostics diags) {
     AtomicInteger done = new AtomicInteger();
@@ -286,7 +288,7 @@ public final class CFrontend {
             pool.submit(
                 () -> {
                   try {
-                    return parseUnit(u, o, display, cache, probe, headersByName, diags);
+                    return parseUnit(u, o, display, cache, probe, layout, headersByName, diags);
                   } finally {
                     o.progress().unitsDone(done.incrementAndGet(), total);
                   }
@@ -325,6 +327,7 @@ public final class CFrontend {
       PathDisplay display,
       SourceCache cache,
       GccProbe probe,
+      CTypeLayout layout,
       Map<String, List<Path>> headersByName,
       Diagnostics diags) {
     String shown = display.show(u.file().toString());
@@ -396,7 +399,7 @@ public final class CFrontend {
     specFunctions.addAll(o.spec().mallocs().keySet());
     specFunctions.addAll(o.spec().frees().keySet());
     UnitFacts f =
-        new UnitExtractor(tu, cache, display, new Sizes(tu), systemDirs, fixedExprs, specFunctions).extract();
+        new UnitExtractor(tu, cache, display, new Sizes(layout), systemDirs, fixedExprs, specFunctions).extract();
     PARSE_NANOS.addAndGet(t1 - t0);
     EXTRACT_NANOS.addAndGet(System.nanoTime() - t1);
     diags.addAll(f.diagnostics());
