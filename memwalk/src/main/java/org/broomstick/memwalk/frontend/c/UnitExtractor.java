@@ -777,18 +777,9 @@ final class UnitExtractor {
 
   // ---------------------------------------------------------------- types
 
+  /** Through typedefs and qualifiers, as the layout engine does. */
   static IType unwrap(IType t) {
-    IType cur = t;
-    for (int i = 0; i < 64 && cur != null; i++) {
-      if (cur instanceof ITypedef td) {
-        cur = td.getType();
-      } else if (cur instanceof IQualifierType qt) {
-        cur = qt.getType();
-      } else {
-        return cur;
-      }
-    }
-    return cur;
+    return t == null ? null : CTypeLayout.strip(t);
   }
 
   /** Whether a value of this type may carry a pointer worth tracking. */
