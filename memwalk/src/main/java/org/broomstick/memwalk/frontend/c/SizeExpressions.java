@@ -34,7 +34,7 @@ final class SizeExpressions {
     while (m.find()) {
       long size;
       if (!m.group(3).isEmpty()) {
-        size = 8; // a pointer: sizeof(T *)
+        size = sizes.pointerSize(); // sizeof(T *)
       } else {
         IType t = lookupType(m.group(2), m.group(1) != null, tu);
         if (t == null) {

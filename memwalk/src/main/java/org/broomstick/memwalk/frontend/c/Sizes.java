@@ -3,24 +3,27 @@ package org.broomstick.memwalk.frontend.c;
 import java.util.OptionalLong;
 import org.eclipse.cdt.core.dom.ast.IASTExpression;
 import org.eclipse.cdt.core.dom.ast.IType;
-import org.eclipse.cdt.internal.core.dom.parser.SizeofCalculator;
-import org.eclipse.cdt.internal.core.dom.parser.ValueFactory;
 
 /**
- * The frontend's one door to type sizes and constant folding, so the layout engine behind it can
- * change without touching the extractor.
+ * The extractor's one door to type sizes and constant folding, as gcc computes them for the target
+ * ({@link CTypeLayout}, {@link CConstantEvaluator}).
  */
 final class Sizes {
-  private final org.eclipse.cdt.core.dom.ast.IASTTranslationUnit tu;
+  private final CTypeLayout layout;
+  private final CConstantEvaluator evaluator;
 
-  Sizes(org.eclipse.cdt.core.dom.ast.IASTTranslationUnit tu) {
-    this.tu = tu;
+  Sizes(CTypeLayout layout) {
+    this.layout = layout;
+    this.evaluator = new CConstantEvaluator(layout);
+  }
+
+  int pointerSize() {
+    return layout.dataModel().pointerSize();
   }
 
   OptionalLong sizeOf(IType type) {
     try {
-      SizeofCalculator.SizeAndAlignment sa = new SizeofCalculator(tu).sizeAndAlignment(type);
-      return sa == null ? OptionalLong.empty() : OptionalLong.of(sa.size);
+      return layout.sizeOf(type);
     } catch (RuntimeException e) {
       return OptionalLong.empty();
     }
@@ -28,8 +31,7 @@ final class Sizes {
 
   OptionalLong alignOf(IType type) {
     try {
-      SizeofCalculator.SizeAndAlignment sa = new SizeofCalculator(tu).sizeAndAlignment(type);
-      return sa == null ? OptionalLong.empty() : OptionalLong.of(sa.alignment);
+      return layout.layoutOf(type).map(l -> OptionalLong.of(l.align())).orElse(OptionalLong.empty());
     } catch (RuntimeException e) {
       return OptionalLong.empty();
     }
@@ -37,8 +39,7 @@ final class Sizes {
 
   OptionalLong evaluate(IASTExpression e) {
     try {
-      Number n = ValueFactory.getConstantNumericalValue(e);
-      return n == null ? OptionalLong.empty() : OptionalLong.of(n.longValue());
+      return evaluator.evaluate(e);
     } catch (RuntimeException ex) {
       return OptionalLong.empty();
     }

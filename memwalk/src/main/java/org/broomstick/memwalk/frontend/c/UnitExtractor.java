@@ -98,6 +98,10 @@ final class UnitExtractor {
   private final Sizes sizes;
   private final Set<String> systemDirs;
   private final Set<String> fixedSizeExprs;
+  /** Names of the interface functions (QueueStage, Malloc, …): their calls keep argument texts and values. */
+  private final Set<String> interfaceNames;
+  private String unitTag;
+  private int temps;
   private final Map<String, Long> fixedSizes = new LinkedHashMap<>();
 
   private final Map<String, Function> functions = new LinkedHashMap<>();
@@ -109,6 +113,8 @@ final class UnitExtractor {
   private final Map<IBinding, String> functionIds = new HashMap<>();
   private final Map<ICompositeType, String> compositeKeys = new HashMap<>();
   private final Map<IBinding, Hints> hintCache = new HashMap<>();
+  /** File-scope names with internal linkage, and the file that declares each (see {@link #linkage}). */
+  private final Map<String, String> staticNames = new HashMap<>();
 
   private final Map<String, ServerSpec.StageFunction> queueStages = new LinkedHashMap<>();
   private final Map<String, ServerSpec.StageFunction> scheduleStages = new LinkedHashMap<>();
@@ -125,8 +131,10 @@ final class UnitExtractor {
       PathDisplay display,
       Sizes sizes,
       Set<String> systemDirs,
-      Set<String> fixedSizeExprs) {
+      Set<String> fixedSizeExprs,
+      Set<String> specFunctions) {
     this.tu = tu;
+    this.interfaceNames = new java.util.HashSet<>(specFunctions);
     this.fixedSizeExprs = new LinkedHashSet<>(fixedSizeExprs);
     this.cache = cache;
     this.display = display;
@@ -136,9 +144,15 @@ final class UnitExtractor {
 
   UnitFacts extract() {
     String unit = display.show(tu.getFilePath());
+    unitTag = unit;
+    linkage();
     problems();
     for (IASTDeclaration d : tu.getDeclarations()) {
       try {
+        IASTFileLocation where = d.getFileLocation();
+        if (where != null && isSystem(where.getFileName())) {
+          continue; // library declarations: calls into them make their entries on demand
+        }
         if (d instanceof IASTFunctionDefinition fd) {
           functionDefinition(fd);
         } else if (d instanceof IASTSimpleDeclaration sd) {
@@ -188,6 +202,64 @@ final class UnitExtractor {
         hadErrors);
   }
 
+  // ---------------------------------------------------------------- linkage
+
+  /**
+   * Finds the file-scope names declared {@code static}, from the top-level declarations only. CDT's
+   * own {@code isStatic()} walks the whole translation unit for each function, which is quadratic on
+   * units that include large system headers.
+   */
+  private void linkage() {
+    for (IASTDeclaration d : tu.getDeclarations()) {
+      IASTDeclSpecifier spec;
+      IASTDeclarator[] dtors;
+      if (d instanceof IASTFunctionDefinition fd) {
+        spec = fd.getDeclSpecifier();
+        dtors = new IASTDeclarator[] {fd.getDeclarator()};
+      } else if (d instanceof IASTSimpleDeclaration sd) {
+        spec = sd.getDeclSpecifier();
+        dtors = sd.getDeclarators();
+      } else {
+        continue;
+      }
+      for (IASTDeclarator dtor : dtors) {
+        if (hasInterfaceAttribute(spec, dtor)) {
+          interfaceNames.add(new String(innermost(dtor).getName().toCharArray()));
+        }
+      }
+      if (spec.getStorageClass() != IASTDeclSpecifier.sc_static) {
+        continue;
+      }
+      for (IASTDeclarator dtor : dtors) {
+        String name = new String(innermost(dtor).getName().toCharArray());
+        IASTFileLocation fl = dtor.getFileLocation();
+        staticNames.putIfAbsent(name, display.show(fl == null ? tu.getFilePath() : fl.getFileName()));
+      }
+    }
+  }
+
+  private static boolean hasInterfaceAttribute(IASTDeclSpecifier spec, IASTDeclarator dtor) {
+    List<IASTAttribute> attrs = new ArrayList<>();
+    collect(spec, attrs);
+    for (IASTDeclarator d = dtor; d != null; d = d.getNestedDeclarator()) {
+      collect(d, attrs);
+    }
+    for (IASTAttribute a : attrs) {
+      switch (new String(a.getName())) {
+        case "QueueStage", "ScheduleStage", "Malloc", "Free", "Scheduler":
+          return true;
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  private boolean isStatic(IBinding b) {
+    return (b instanceof IFunction || b instanceof IVariable && b.getOwner() == null)
+        && staticNames.containsKey(b.getName());
+  }
+
   // ---------------------------------------------------------------- problems
 
   private void problems() {
@@ -222,6 +294,19 @@ final class UnitExtractor {
           @Override
           public int visit(IASTProblem p) {
             syntaxProblem(p);
+            return PROCESS_CONTINUE;
+          }
+
+          @Override
+          public int visit(IASTDeclaration d) {
+            // System headers are most of a unit: their problems are not the user's, and their
+            // declarations carry no hints. Skip them whole.
+            if (d.getParent() == tu) {
+              IASTFileLocation fl = d.getFileLocation();
+              if (fl != null && isSystem(fl.getFileName())) {
+                return PROCESS_SKIP;
+              }
+            }
             return PROCESS_CONTINUE;
           }
 
@@ -282,11 +367,15 @@ final class UnitExtractor {
         functions.putIfAbsent(f.id(), f);
         functionAttributes(fn.getName(), dtor, spec);
       } else if (b instanceof IVariable v) {
+        IASTFileLocation fl = dtor.getFileLocation();
+        if (fl != null && isSystem(fl.getFileName())) {
+          continue; // library globals (stdin, errno, …) are not the server's
+        }
         String cell = variableCell(v, null);
         Long size = sizeOfType(v.getType());
         String id = cell.substring(2);
         globals.putIfAbsent(
-            id, new Global(id, v.getName(), locationOf(dtor), v.isStatic(), size));
+            id, new Global(id, v.getName(), locationOf(dtor), isStatic(v), size));
         IASTInitializer init = dtor.getInitializer();
         if (init != null) {
           Lowering low = new Lowering(null);
@@ -304,12 +393,6 @@ final class UnitExtractor {
     }
     String id = functionId(fn);
     functionAttributes(fn.getName(), dtor, fd.getDeclSpecifier());
-    IASTFileLocation where = fd.getFileLocation();
-    if (where != null && isSystem(where.getFileName())) {
-      // Inline functions of system headers are library code: a declaration is all we need.
-      functions.putIfAbsent(id, declaredFunction(fn, dtor));
-      return;
-    }
     Lowering low = new Lowering(id);
     List<String> params = new ArrayList<>();
     if (dtor instanceof IASTStandardFunctionDeclarator sfd) {
@@ -334,7 +417,7 @@ final class UnitExtractor {
             id,
             fn.getName(),
             at,
-            fn.isStatic(),
+            isStatic(fn),
             true,
             frame.bytes(),
             FrameSource.ESTIMATE,
@@ -353,7 +436,7 @@ final class UnitExtractor {
       }
     }
     return new Function(
-        id, fn.getName(), locationOf(dtor), fn.isStatic(), false, 0, FrameSource.NONE, false, 0, params);
+        id, fn.getName(), locationOf(dtor), isStatic(fn), false, 0, FrameSource.NONE, false, 0, params);
   }
 
   private static IASTDeclarator innermostFunctionDeclarator(IASTDeclarator d) {
@@ -377,22 +460,11 @@ final class UnitExtractor {
     return functionIds.computeIfAbsent(
         fn,
         b -> {
-          if (!fn.isStatic()) {
+          if (!isStatic(fn)) {
             return fn.getName();
           }
-          return Function.idOf(fn.getName(), true, declaringFile(fn));
+          return Function.idOf(fn.getName(), true, staticNames.get(fn.getName()));
         });
-  }
-
-  private String declaringFile(IBinding b) {
-    // The physical node is the definition when there is one, else the first declaration.
-    if (b instanceof ICInternalBinding ib && ib.getPhysicalNode() != null) {
-      IASTFileLocation fl = ib.getPhysicalNode().getFileLocation();
-      if (fl != null) {
-        return display.show(fl.getFileName());
-      }
-    }
-    return display.show(tu.getFilePath());
   }
 
   // ---------------------------------------------------------------- attributes
@@ -655,7 +727,7 @@ final class UnitExtractor {
     if (owner instanceof IFunction ofn) {
       return "l:" + functionId(ofn) + ":" + v.getName();
     }
-    return v.isStatic() ? "g:" + v.getName() + "@" + declaringFile(v) : "g:" + v.getName();
+    return isStatic(v) ? "g:" + v.getName() + "@" + staticNames.get(v.getName()) : "g:" + v.getName();
   }
 
   /** Field-based abstraction: every {@code s.f} / {@code p->f} of one struct type is one cell. */
@@ -705,18 +777,9 @@ final class UnitExtractor {
 
   // ---------------------------------------------------------------- types
 
+  /** Through typedefs and qualifiers, as the layout engine does. */
   static IType unwrap(IType t) {
-    IType cur = t;
-    for (int i = 0; i < 64 && cur != null; i++) {
-      if (cur instanceof ITypedef td) {
-        cur = td.getType();
-      } else if (cur instanceof IQualifierType qt) {
-        cur = qt.getType();
-      } else {
-        return cur;
-      }
-    }
-    return cur;
+    return t == null ? null : CTypeLayout.strip(t);
   }
 
   /** Whether a value of this type may carry a pointer worth tracking. */
@@ -762,8 +825,8 @@ final class UnitExtractor {
       }
     }
 
-    void local(IVariable v) {
-      if (v.isStatic() || v.isExtern()) {
+    void local(IVariable v, int storageClass) {
+      if (storageClass == IASTDeclSpecifier.sc_static || storageClass == IASTDeclSpecifier.sc_extern) {
         return;
       }
       Long s = sizeOfType(v.getType());
@@ -847,7 +910,6 @@ final class UnitExtractor {
     FrameEstimate frame;
     int expressions;
     int statements;
-    int temps;
 
     Lowering(String fn) {
       this.fn = fn;
@@ -896,7 +958,7 @@ final class UnitExtractor {
               IBinding b = innermost(dtor).getName().resolveBinding();
               if (b instanceof IVariable v) {
                 if (frame != null) {
-                  frame.local(v);
+                  frame.local(v, sd.getDeclSpecifier().getStorageClass());
                 }
                 IASTInitializer init = dtor.getInitializer();
                 if (init != null) {
@@ -1038,9 +1100,8 @@ final class UnitExtractor {
     }
 
     private String temp(IASTNode at) {
-      IASTFileLocation fl = at.getFileLocation();
-      String where = fl == null ? "?" : display.show(fl.getFileName()) + ":" + fl.getNodeOffset();
-      return "t:" + (fn == null ? "" : fn) + ":" + where + ":" + (temps++);
+      // Temporaries only need to be unique in the program: the unit and a counter suffice.
+      return "t:" + unitTag + ":" + (temps++);
     }
 
     /** The cell holding the value of {@code e}, or null when it cannot hold a pointer. */
@@ -1338,22 +1399,28 @@ final class UnitExtractor {
         }
       }
       IASTInitializerClause[] argClauses = call.getArguments();
+      boolean bound = callee != null && interfaceNames.contains(nameOf(nameExpr));
       List<Argument> args = new ArrayList<>(argClauses.length);
       for (int i = 0; i < argClauses.length; i++) {
         if (argClauses[i] instanceof IASTExpression ae) {
           String c = cellOf(ae);
           Long constant = null;
-          IType at = unwrap(ae.getExpressionType());
-          if (at instanceof IBasicType || at instanceof IEnumeration) {
-            OptionalLong v = sizes.evaluate(ae);
-            constant = v.isPresent() ? v.getAsLong() : null;
+          String text = null;
+          if (bound) {
+            // Texts and constant values matter only where the call binds to the interface.
+            text = ae.getRawSignature();
+            IType at = unwrap(ae.getExpressionType());
+            if (at instanceof IBasicType || at instanceof IEnumeration) {
+              OptionalLong v = sizes.evaluate(ae);
+              constant = v.isPresent() ? v.getAsLong() : null;
+            }
           }
-          args.add(new Argument(c, ae.getRawSignature(), constant));
+          args.add(new Argument(c, text, constant));
           if (callee != null && c != null) {
             constraints.add(new Constraint.Copy(Constraint.param(callee, i), c));
           }
         } else {
-          args.add(new Argument(null, argClauses[i].getRawSignature(), null));
+          args.add(new Argument(null, bound ? argClauses[i].getRawSignature() : null, null));
         }
       }
       if (frame != null) {
@@ -1373,7 +1440,7 @@ final class UnitExtractor {
               locationOf(call),
               callee,
               calleeCell,
-              call.getFunctionNameExpression().getRawSignature(),
+              callee != null ? nameOf(nameExpr) : call.getFunctionNameExpression().getRawSignature(),
               args,
               result,
               fromMacro(call.getFunctionNameExpression()) || fromMacro(call),
@@ -1387,8 +1454,12 @@ final class UnitExtractor {
     private Function declaredOnly(IFunction f, IASTNode at) {
       // Declared-only functions have no location in the model (SPEC §10: file null).
       return new Function(
-          functionId(f), f.getName(), SourceLocation.NONE, f.isStatic(), false, 0, FrameSource.NONE, false, 0, List.of());
+          functionId(f), f.getName(), SourceLocation.NONE, isStatic(f), false, 0, FrameSource.NONE, false, 0, List.of());
     }
+  }
+
+  private static String nameOf(IASTExpression nameExpr) {
+    return nameExpr instanceof IASTIdExpression id ? new String(id.getName().getSimpleID()) : "";
   }
 
   static IASTExpression stripParens(IASTExpression e) {

@@ -31,6 +31,7 @@ final class CFixture {
   private final Map<String, String> files = new LinkedHashMap<>();
   private ServerSpec spec = ServerSpec.EMPTY;
   private String specFile;
+  private boolean ilp32;
   private final List<String> defines = new ArrayList<>();
   private CFrontend.Result result;
   private PointsTo pointsTo;
@@ -53,6 +54,12 @@ final class CFixture {
   /** Reads this fixture file as broomstick.yaml. */
   CFixture specFile(String name) {
     this.specFile = name;
+    return this;
+  }
+
+  /** Analyse for i386 instead of x86-64. */
+  CFixture ilp32() {
+    this.ilp32 = true;
     return this;
   }
 
@@ -83,7 +90,7 @@ final class CFixture {
     CFrontend.Options o =
         new CFrontend.Options(
             List.of(dir), null, List.of(), defs, List.of(), spec,
-            specFile == null ? null : dir.resolve(specFile), false, 2, dir, "gcc", null);
+            specFile == null ? null : dir.resolve(specFile), ilp32, 2, dir, "gcc", null);
     result = CFrontend.load(o);
     pointsTo = Andersen.analyse(result.program());
     graph = CallGraphBuilder.build(result.program(), pointsTo);

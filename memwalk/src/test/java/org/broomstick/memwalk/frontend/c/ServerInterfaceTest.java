@@ -216,4 +216,17 @@ class ServerInterfaceTest {
     assertThat(allocs.get(1).sizeBytes()).isEqualTo(16L + 2 * 64);
     assertThat(f.program().spec().schedulers()).extracting(ServerSpec.Declared::name).containsExactly("aeMain");
   }
+
+  @Test
+  void allocationSizesFollowTheTargetAbi() {
+    String server = """
+        struct req { long id; char *buf; double at; char tag; } __attribute__((aligned(8)));
+        void *get(unsigned long n) __attribute__((Malloc("size")));
+        void stage(void) { struct req *r = get(sizeof(struct req)); (void) r; }
+        """;
+    var lp64 = new CFixture(dir.resolve("lp64")).file("s.c", server).run();
+    var ilp32 = new CFixture(dir.resolve("ilp32")).ilp32().file("s.c", server).run();
+    assertThat(lp64.program().allocs().get(0).sizeBytes()).isEqualTo(32L); // 8 + 8 + 8 + 1, padded to 8
+    assertThat(ilp32.program().allocs().get(0).sizeBytes()).isEqualTo(24L); // 4 + 4 + 8 + 1, padded to 8
+  }
 }
