@@ -290,4 +290,17 @@ print(fmt.format(*head))
 print("-+-".join("-" * n for n in w))
 for r in table:
     print(fmt.format(*r))
+# The targets (the brief): ratio <= 2.0 with JVM start included, >= 99% of units without errors,
+# no crash (a non-zero exit or a stack trace).
+for r in table:
+    if r[10] == "-":
+        continue
+    try:
+        ok_ratio = float(r[10]) <= 2.0
+        ok_units = int(r[2].split()[0]) <= 0.01 * int(r[1])
+    except ValueError:
+        ok_ratio = ok_units = False
+    verdict = lambda ok: "met" if ok else "MISSED"
+    print(f"{r[0]}: ratio <= 2.0 {verdict(ok_ratio)}; >= 99% units without errors {verdict(ok_units)}; "
+          f"no crash {verdict(r[11] == 'no')}")
 PY
