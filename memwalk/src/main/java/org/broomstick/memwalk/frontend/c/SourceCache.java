@@ -23,11 +23,18 @@ final class SourceCache {
   static final class Source {
     final String path;
     final char[] chars;
+    private final org.eclipse.cdt.internal.core.parser.scanner.CharArray charArray;
     private volatile int[] lineStarts;
 
     Source(String path, char[] chars) {
       this.path = path;
       this.chars = chars;
+      this.charArray = new org.eclipse.cdt.internal.core.parser.scanner.CharArray(chars);
+    }
+
+    /** One CDT view of the content per run, so the hash CDT takes of it is computed once. */
+    org.eclipse.cdt.internal.core.parser.scanner.CharArray charArray() {
+      return charArray;
     }
 
     /** 1-based column of a character offset. */
