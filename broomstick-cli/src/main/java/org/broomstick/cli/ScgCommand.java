@@ -41,8 +41,11 @@ final class ScgCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long t0 = System.nanoTime();
     CFrontend.Result r = ProgramLoader.load(input, common);
+    long t1 = System.nanoTime();
     PointsTo pt = Andersen.analyse(r.program());
+    long t2 = System.nanoTime();
     CallGraph g = CallGraphBuilder.build(r.program(), pt);
     List<Diagnostic> diags = ScgJson.all(g);
     Map<String, Object> stats = new LinkedHashMap<>();
@@ -66,6 +69,10 @@ final class ScgCommand implements Callable<Integer> {
             ScgJson.write(g, pt, stats, w);
           }
         });
+    if (Boolean.getBoolean("broomstick.timing")) {
+      System.err.printf("timing: frontend %d ms, points-to %d ms, graph+output %d ms%n",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+    }
     var err = spec.commandLine().getErr();
     ProgramLoader.printDiagnostics(diags, common, err, 20);
     long errors = diags.stream().filter(d -> d.severity() == Severity.ERROR).count();

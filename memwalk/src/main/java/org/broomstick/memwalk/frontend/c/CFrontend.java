@@ -402,7 +402,7 @@ public final class CFrontend {
     specFunctions.addAll(o.spec().mallocs().keySet());
     specFunctions.addAll(o.spec().frees().keySet());
     UnitFacts f =
-        new UnitExtractor(tu, cache, display, new Sizes(run.layout()), systemDirs, fixedExprs, specFunctions).extract();
+        new UnitExtractor(tu, cache, display, new Sizes(run.layout()), systemDirs, fixedExprs, specFunctions, provider).extract();
     PARSE_NANOS.addAndGet(t1 - t0);
     EXTRACT_NANOS.addAndGet(System.nanoTime() - t1);
     diags.addAll(f.diagnostics());

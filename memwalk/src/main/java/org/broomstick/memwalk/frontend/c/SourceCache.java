@@ -74,6 +74,8 @@ final class SourceCache {
   }
 
   private final ConcurrentHashMap<String, Optional<Source>> files = new ConcurrentHashMap<>();
+  // The preprocessor asks for every include directory in turn: remember the misses too.
+  private final ConcurrentHashMap<String, Boolean> exists = new ConcurrentHashMap<>();
 
   /** The decoded content, or empty when the file cannot be read. */
   Optional<Source> get(String path) {
@@ -85,7 +87,7 @@ final class SourceCache {
     if (cached != null) {
       return cached.isPresent();
     }
-    return Files.isRegularFile(Paths.get(path));
+    return exists.computeIfAbsent(path, p -> Files.isRegularFile(Paths.get(p)));
   }
 
   private static Optional<Source> load(String path) {

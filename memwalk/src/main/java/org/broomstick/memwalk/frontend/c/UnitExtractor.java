@@ -51,7 +51,6 @@ import org.eclipse.cdt.core.dom.ast.IASTName;
 import org.eclipse.cdt.core.dom.ast.IASTNode;
 import org.eclipse.cdt.core.dom.ast.IASTNodeLocation;
 import org.eclipse.cdt.core.dom.ast.IASTParameterDeclaration;
-import org.eclipse.cdt.core.dom.ast.IASTPreprocessorIncludeStatement;
 import org.eclipse.cdt.core.dom.ast.IASTProblem;
 import org.eclipse.cdt.core.dom.ast.IASTReturnStatement;
 import org.eclipse.cdt.core.dom.ast.IASTSimpleDeclaration;
@@ -97,6 +96,7 @@ final class UnitExtractor {
   private final PathDisplay display;
   private final Sizes sizes;
   private final Set<String> systemDirs;
+  private final CachingContentProvider includes;
   private final Set<String> fixedSizeExprs;
   /** Names of the interface functions (QueueStage, Malloc, …): their calls keep argument texts and values. */
   private final Set<String> interfaceNames;
@@ -115,6 +115,8 @@ final class UnitExtractor {
   private final Map<IBinding, Hints> hintCache = new HashMap<>();
   /** File-scope names with internal linkage, and the file that declares each (see {@link #linkage}). */
   private final Map<String, String> staticNames = new HashMap<>();
+  /** The file of each top-level declaration: CDT maps locations slowly, so once per declaration. */
+  private final Map<IASTDeclaration, String> topLevelFile = new IdentityHashMap<>();
 
   private final Map<String, ServerSpec.StageFunction> queueStages = new LinkedHashMap<>();
   private final Map<String, ServerSpec.StageFunction> scheduleStages = new LinkedHashMap<>();
@@ -132,8 +134,10 @@ final class UnitExtractor {
       Sizes sizes,
       Set<String> systemDirs,
       Set<String> fixedSizeExprs,
-      Set<String> specFunctions) {
+      Set<String> specFunctions,
+      CachingContentProvider includes) {
     this.tu = tu;
+    this.includes = includes;
     this.interfaceNames = new java.util.HashSet<>(specFunctions);
     this.fixedSizeExprs = new LinkedHashSet<>(fixedSizeExprs);
     this.cache = cache;
@@ -149,8 +153,7 @@ final class UnitExtractor {
     problems();
     for (IASTDeclaration d : tu.getDeclarations()) {
       try {
-        IASTFileLocation where = d.getFileLocation();
-        if (where != null && isSystem(where.getFileName())) {
+        if (isSystem(topLevelFile.get(d))) {
           continue; // library declarations: calls into them make their entries on demand
         }
         if (d instanceof IASTFunctionDefinition fd) {
@@ -165,18 +168,18 @@ final class UnitExtractor {
       }
     }
     List<String> headers = new ArrayList<>();
-    for (IASTPreprocessorIncludeStatement inc : tu.getIncludeDirectives()) {
-      if (inc.isActive() && inc.isResolved() && !isSystem(inc.getPath())) {
-        headers.add(inc.getPath());
+    for (String path : includes.served()) {
+      if (!isSystem(path) && !path.equals(tu.getFilePath())) {
+        headers.add(path);
       }
-      if (inc.isActive() && inc.isResolvedByHeuristics()) {
-        diagnostics.add(
-            Diagnostic.warning(
-                locationOf(inc),
-                "parse.include-heuristic",
-                "header " + new String(inc.getName().toCharArray()) + " is not on the include path; using "
-                    + display.show(inc.getPath()) + " from the input tree"));
-      }
+    }
+    for (CachingContentProvider.HeuristicInclude h : includes.heuristicIncludes()) {
+      diagnostics.add(
+          Diagnostic.warning(
+              includeLocation(h),
+              "parse.include-heuristic",
+              "header \"" + h.include() + "\" is not on the include path; using "
+                  + display.show(h.used()) + " from the input tree"));
     }
     for (String expr : fixedSizeExprs) {
       OptionalLong v = SizeExpressions.evaluate(expr, tu, sizes);
@@ -202,6 +205,22 @@ final class UnitExtractor {
         hadErrors);
   }
 
+  /** The {@code #include} line that named a header, found in the including file's text. */
+  private SourceLocation includeLocation(CachingContentProvider.HeuristicInclude h) {
+    String file = display.show(h.includingFile());
+    Optional<SourceCache.Source> src = cache.get(h.includingFile());
+    if (src.isPresent()) {
+      String[] lines = new String(src.get().chars).split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        String l = lines[i];
+        if (l.contains("include") && l.contains(h.include())) {
+          return SourceLocation.of(file, i + 1, l.indexOf('#') + 1);
+        }
+      }
+    }
+    return SourceLocation.ofFile(file);
+  }
+
   // ---------------------------------------------------------------- linkage
 
   /**
@@ -211,6 +230,8 @@ final class UnitExtractor {
    */
   private void linkage() {
     for (IASTDeclaration d : tu.getDeclarations()) {
+      IASTFileLocation where = d.getFileLocation();
+      topLevelFile.put(d, where == null ? tu.getFilePath() : where.getFileName());
       IASTDeclSpecifier spec;
       IASTDeclarator[] dtors;
       if (d instanceof IASTFunctionDefinition fd) {
@@ -232,8 +253,7 @@ final class UnitExtractor {
       }
       for (IASTDeclarator dtor : dtors) {
         String name = new String(innermost(dtor).getName().toCharArray());
-        IASTFileLocation fl = dtor.getFileLocation();
-        staticNames.putIfAbsent(name, display.show(fl == null ? tu.getFilePath() : fl.getFileName()));
+        staticNames.putIfAbsent(name, display.show(topLevelFile.get(d)));
       }
     }
   }
@@ -300,10 +320,13 @@ final class UnitExtractor {
           @Override
           public int visit(IASTDeclaration d) {
             // System headers are most of a unit: their problems are not the user's, and their
-            // declarations carry no hints. Skip them whole.
+            // declarations carry no hints. Skip them whole. Function bodies are walked once, by
+            // the lowering, which reports their problems and hints itself.
             if (d.getParent() == tu) {
-              IASTFileLocation fl = d.getFileLocation();
-              if (fl != null && isSystem(fl.getFileName())) {
+              if (d instanceof IASTFunctionDefinition) {
+                return PROCESS_SKIP;
+              }
+              if (isSystem(topLevelFile.get(d))) {
                 return PROCESS_SKIP;
               }
             }
@@ -367,10 +390,6 @@ final class UnitExtractor {
         functions.putIfAbsent(f.id(), f);
         functionAttributes(fn.getName(), dtor, spec);
       } else if (b instanceof IVariable v) {
-        IASTFileLocation fl = dtor.getFileLocation();
-        if (fl != null && isSystem(fl.getFileName())) {
-          continue; // library globals (stdin, errno, …) are not the server's
-        }
         String cell = variableCell(v, null);
         Long size = sizeOfType(v.getType());
         String id = cell.substring(2);
@@ -927,6 +946,13 @@ final class UnitExtractor {
           shouldVisitExpressions = true;
           shouldVisitStatements = true;
           shouldVisitDeclarations = true;
+          shouldVisitProblems = true;
+        }
+
+        @Override
+        public int visit(IASTProblem p) {
+          syntaxProblem(p);
+          return PROCESS_CONTINUE;
         }
 
         @Override
@@ -955,6 +981,10 @@ final class UnitExtractor {
               return PROCESS_SKIP;
             }
             for (IASTDeclarator dtor : sd.getDeclarators()) {
+              if (dtor.getAttributeSpecifiers().length > 0
+                  || sd.getDeclSpecifier().getAttributeSpecifiers().length > 0) {
+                declaredHints(dtor);
+              }
               IBinding b = innermost(dtor).getName().resolveBinding();
               if (b instanceof IVariable v) {
                 if (frame != null) {
@@ -1120,6 +1150,10 @@ final class UnitExtractor {
     }
 
     private String lower(IASTExpression e) {
+      if (e instanceof org.eclipse.cdt.core.dom.ast.IASTProblemHolder ph) {
+        syntaxProblem(ph.getProblem());
+        return null;
+      }
       if (e instanceof IASTIdExpression id) {
         return idCell(id.getName().resolveBinding(), id);
       }
