@@ -373,11 +373,10 @@ public final class CFrontend {
     SourceCache.Source src =
         cache.get(u.file().toString())
             .orElseThrow(() -> new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read")));
-    FileContent content = FileContent.create(u.file().toString(), src.chars);
+    FileContent content = FileContent.create(u.file().toString(), true, src.chars);
     CachingContentProvider provider = new CachingContentProvider(cache, run.headersByName());
     int opts =
-        ILanguage.OPTION_IS_SOURCE_UNIT
-            | ILanguage.OPTION_NO_IMAGE_LOCATIONS
+        ILanguage.OPTION_NO_IMAGE_LOCATIONS
             | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;
     IASTTranslationUnit tu;
     long t0 = System.nanoTime();

@@ -648,8 +648,10 @@ final class UnitExtractor {
   private static void collect(IASTNode node, List<IASTAttribute> out) {
     if (node instanceof IASTAttributeOwner owner) {
       for (IASTAttributeSpecifier s : owner.getAttributeSpecifiers()) {
-        for (IASTAttribute a : s.getAttributes()) {
-          out.add(a);
+        if (s instanceof org.eclipse.cdt.core.dom.ast.IASTAttributeList list) {
+          for (IASTAttribute a : list.getAttributes()) {
+            out.add(a);
+          }
         }
       }
     }
