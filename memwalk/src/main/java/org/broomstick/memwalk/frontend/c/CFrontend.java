@@ -418,9 +418,16 @@ public final class CFrontend {
     List<FieldStore> fieldStores = new ArrayList<>();
     ServerSpec declared = ServerSpec.EMPTY;
     Set<String> files = new TreeSet<>();
+    Map<String, List<SourceLocation>> definitions = new TreeMap<>();
     for (UnitFacts f : facts) {
       for (Function fn : f.functions()) {
         functions.merge(fn.id(), fn, CFrontend::preferDefinition);
+        if (fn.defined()) {
+          List<SourceLocation> at = definitions.computeIfAbsent(fn.id(), k -> new ArrayList<>());
+          if (!at.contains(fn.location())) {
+            at.add(fn.location());
+          }
+        }
       }
       constraints.addAll(f.constraints());
       for (Global g : f.globals()) {
@@ -437,6 +444,19 @@ public final class CFrontend {
         diags.error(SourceLocation.NONE, "spec.conflict", c);
       }
     }
+    // Two programs in one database (a server and its test driver both define main): say so, since
+    // their call graphs are merged by name.
+    definitions.forEach(
+        (id, at) -> {
+          if (at.size() > 1) {
+            at.sort(null);
+            diags.warning(
+                at.get(1),
+                "link.duplicate-definition",
+                id + " is also defined at " + at.get(0) + (at.size() > 2 ? " and " + (at.size() - 2) + " more places" : "")
+                    + "; their calls are merged (give only one program's units to keep them apart)");
+          }
+        });
     Set<String> knownNames = new java.util.HashSet<>();
     functions.values().forEach(fn -> knownNames.add(fn.name()));
     diags.addAll(org.broomstick.memwalk.spec.SpecCheck.unknownFunctions(o.spec(), knownNames));

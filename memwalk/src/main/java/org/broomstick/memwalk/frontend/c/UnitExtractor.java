@@ -1476,7 +1476,7 @@ final class UnitExtractor {
               locationOf(call),
               callee,
               calleeCell,
-              callee != null ? nameOf(nameExpr) : call.getFunctionNameExpression().getRawSignature(),
+              callee != null ? nameOf(nameExpr) : oneLine(call.getFunctionNameExpression().getRawSignature()),
               args,
               result,
               fromMacro(call.getFunctionNameExpression()) || fromMacro(call),
@@ -1492,6 +1492,12 @@ final class UnitExtractor {
       return new Function(
           functionId(f), f.getName(), SourceLocation.NONE, isStatic(f), false, 0, FrameSource.NONE, false, 0, List.of());
     }
+  }
+
+  /** Source text on one line and at most 80 characters, for messages. */
+  static String oneLine(String text) {
+    String s = text.replaceAll("\\s+", " ").trim();
+    return s.length() > 80 ? s.substring(0, 77) + "..." : s;
   }
 
   private static String nameOf(IASTExpression nameExpr) {

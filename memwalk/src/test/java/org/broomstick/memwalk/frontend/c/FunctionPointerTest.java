@@ -160,4 +160,14 @@ class FunctionPointerTest {
         .run();
     assertThat(f.edges()).containsExactlyInAnyOrder("use -> lookup", "use -> on_data");
   }
+
+  @Test
+  void twoDefinitionsOfOneFunctionAreMergedAndSaidSo() {
+    var f = new CFixture(dir)
+        .file("server.c", "void serve(void) {}\nint main(void) { serve(); return 0; }\n")
+        .file("test.c", "void check(void) {}\n/* :: warning: (link.duplicate-definition) */\nint main(void) { check(); return 0; }\n")
+        .run();
+    assertThat(f.edges()).containsExactlyInAnyOrder("main -> serve", "main -> check");
+    assertThat(f.diagnostics()).isEqualTo(f.expectedDiagnostics());
+  }
 }
