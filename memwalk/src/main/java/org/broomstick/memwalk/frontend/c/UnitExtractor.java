@@ -765,11 +765,14 @@ final class UnitExtractor {
           if (name != null && !name.isEmpty()) {
             return name;
           }
-          // Anonymous: the place of its definition is stable across units.
-          if (t instanceof ICInternalBinding ib && ib.getPhysicalNode() != null) {
-            IASTFileLocation fl = ib.getPhysicalNode().getFileLocation();
-            if (fl != null) {
-              return "anon@" + display.show(fl.getFileName()) + ":" + fl.getStartingLineNumber();
+          // Anonymous: the place of its definition is stable across units. The physical node is
+          // the empty name, which has no location of its own: take the nearest ancestor's.
+          if (t instanceof ICInternalBinding ib) {
+            for (IASTNode n = ib.getPhysicalNode(); n != null; n = n.getParent()) {
+              IASTFileLocation fl = n.getFileLocation();
+              if (fl != null) {
+                return "anon@" + display.show(fl.getFileName()) + ":" + fl.getStartingLineNumber();
+              }
             }
           }
           return "anon@" + System.identityHashCode(t);

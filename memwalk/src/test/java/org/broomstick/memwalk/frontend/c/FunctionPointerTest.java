@@ -170,4 +170,33 @@ class FunctionPointerTest {
     assertThat(f.edges()).containsExactlyInAnyOrder("main -> serve", "main -> check");
     assertThat(f.diagnostics()).isEqualTo(f.expectedDiagnostics());
   }
+
+  @Test
+  void anonymousStructTypesAreTheSameTypeInEveryUnit() {
+    // nginx's event actions: a typedef of an anonymous struct, filled by a nested positional
+    // initializer in one unit, copied whole and called through a macro in another.
+    var f = new CFixture(dir)
+        .file("ev.h", """
+            typedef struct { int (*add)(int ev); int (*del)(int ev); } actions_t;
+            typedef struct { const char *name; actions_t actions; } module_t;
+            extern actions_t event_actions;
+            #define add_event event_actions.add
+            """)
+        .file("epoll.c", """
+            #include "ev.h"
+            static int ep_add(int e) { return e; }
+            static int ep_del(int e) { return e; }
+            static module_t epoll_ctx = { "epoll", { ep_add, ep_del } };
+            module_t *epoll_module(void) { return &epoll_ctx; }
+            """)
+        .file("event.c", """
+            #include "ev.h"
+            actions_t event_actions;
+            module_t *epoll_module(void);
+            void init(void) { event_actions = epoll_module()->actions; }
+            int use(int e) { return add_event(e); }
+            """)
+        .run();
+    assertThat(f.edges()).contains("use -> ep_add@epoll.c").doesNotContain("use -> ep_del@epoll.c");
+  }
 }
