@@ -9,7 +9,7 @@
 # and prints per codebase: units, units with errors, functions, call edges, indirect calls
 # resolved/unresolved, broomstick's peak RSS, both wall times and their ratio.
 #
-# Usage: bench/scg/run.sh [CODEBASE...]        (default: memcached libevent; needs root for apt-get)
+# Usage: bench/scg/run.sh [CODEBASE...]        (default: memcached libevent nginx; needs root for apt-get)
 # Environment:
 #   BENCH_WORK=DIR   work in DIR (kept; a second run reuses its sources and builds) instead of a
 #                    fresh mktemp -d that is removed at the end unless BENCH_KEEP=1
@@ -24,7 +24,7 @@ broomstick="$root/bin/broomstick"
 jobs="${BENCH_JOBS:-2}"
 repeat="${BENCH_REPEAT:-1}"
 codebases=("$@")
-[[ ${#codebases[@]} -gt 0 ]] || codebases=(memcached libevent)
+[[ ${#codebases[@]} -gt 0 ]] || codebases=(memcached libevent nginx)
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() {

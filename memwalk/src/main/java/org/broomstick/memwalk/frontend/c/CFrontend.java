@@ -289,8 +289,20 @@ public final class CFrontend {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(o.threads(), total), tf);
     try {
       List<Future<UnitFacts>> futures = new ArrayList<>();
-      for (UnitConfig u : units) {
-        futures.add(
+      // Largest units first, so the last ones to finish are small and the threads end together
+      // (longest-processing-time order); results are still taken in the units' order.
+      List<Integer> order = new ArrayList<>();
+      long[] sizes = new long[units.size()];
+      for (int i = 0; i < units.size(); i++) {
+        order.add(i);
+        sizes[i] = units.get(i).file().toFile().length();
+      }
+      order.sort((a, b) -> Long.compare(sizes[b], sizes[a]));
+      List<Future<UnitFacts>> byOrder = new ArrayList<>(java.util.Collections.nCopies(units.size(), null));
+      for (int i : order) {
+        UnitConfig u = units.get(i);
+        byOrder.set(
+            i,
             pool.submit(
                 () -> {
                   try {
@@ -300,6 +312,7 @@ public final class CFrontend {
                   }
                 }));
       }
+      futures.addAll(byOrder);
       List<UnitFacts> out = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
         try {
