@@ -11,9 +11,8 @@ import java.lang.annotation.Target;
 /**
  * A method that frees an object (SPEC §3, the C attribute {@code Free("ptr")}). The freed object is,
  * in this order of choice: the parameter marked {@link Ptr @Free.Ptr}; the parameter labelled
- * {@code "ptr"} in {@link #params()} (the thesis' index form {@code "0"} is accepted too, the other
- * labels are {@code "X"}); the only parameter of a one-parameter method; the receiver of an instance
- * method without parameters.
+ * {@code "ptr"} in {@link #params()} (the other labels are {@code "X"}); the only parameter of a
+ * one-parameter method; the receiver of an instance method without parameters.
  *
  * <pre>{@code
  * @Free

@@ -44,7 +44,7 @@ import java.util.function.IntPredicate;
  * StageGate<Conn> gate = StageGate.of(arena);
  * ...
  * while (running) {
- *   selector.select(gate.waiting() > 0 ? 1 : 0);
+ *   if (gate.waiting() > 0) selector.selectNow(); else selector.select();
  *   for (SelectionKey k : selector.selectedKeys()) gate.submit((Conn) k.attachment(), Ids.READ);
  *   selector.selectedKeys().clear();
  *   for (int i = 0; i < 64 && gate.runNext(Conn::run) > 0; i++) {}   // bounded: keep I/O responsive
