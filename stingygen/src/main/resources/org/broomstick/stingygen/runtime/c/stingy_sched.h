@@ -1,0 +1,81 @@
+/*
+ * stingy_sched.h: the scheduler helper of thesis 7.4.5 (and 5.2.4), over a Stingy heap.
+ *
+ * The server keeps its own run queue per stage and tells the helper how many tasks each holds;
+ * the helper elects the stage to run next and how many of its tasks (a batch) to run, so that the
+ * scheduler iterates through stages, not through individual requests. The change to a server's
+ * event loop is a few lines:
+ *
+ *     queue_stage(task, s):   ...append to queue[s]...;  stingy_sched_enqueued(sched, s, 1);
+ *     event loop:
+ *         uint32_t batch;
+ *         int s = stingy_sched_elect(sched, &batch);
+ *         if (s < 0) { poll_io(); continue; }            // nothing may run: wait for I/O
+ *         for (uint32_t i = 0; i < batch; i++) run(pop(queue[s]));
+ *         stingy_sched_dequeued(sched, s, batch);
+ *
+ * Election, over the stages with queued tasks, in this order of classes (thesis 7.4.5):
+ *  1. urgent: a stage whose per-task memory is available (stingy_dyn_avail > 0) and that has been
+ *     passed over in starve_limit elections; the longest-waiting first. This is what makes the
+ *     priorities below starvation-free.
+ *  2. high, "maximal flow": memory is available and the stage holds as many tasks as its memory
+ *     allows (queued >= cap from stingy_config): no more tasks can accumulate with them. Later
+ *     stages first, since they are closer to freeing their memory.
+ *  3. medium: memory is available; weighted by queued * (max_rank + 1 - rank), so that tasks early
+ *     in their treatment are brought up to the mark of those further on (bigger batches later).
+ *  4. low: the memory of the stage is insufficient (stingy_dyn_avail == 0); elected only when no
+ *     stage of a better class can run, one task at a time (its allocations fall back to malloc),
+ *     so that tasks holding memory can always progress. Later stages first.
+ *  Entry stages (STINGY_STAGE_ENTRY) whose dynamic check fails are never elected: that is the
+ *  admission control that keeps the tasks in flight within the cache (SPEC section 6).
+ * A stage with memory available waits at most starve_limit + n_stages elections.
+ *
+ * The batch is min(queued, stingy_dyn_avail) (1 in the low class): every task of it finds its
+ * objects in the cache slab, assuming each task allocates each object of the stage once.
+ * Election is O(stages x objects allocated per stage); it runs once per batch.
+ *
+ * Not thread safe: one helper per heap, used by the heap's thread.
+ */
+#ifndef STINGY_SCHED_H
+#define STINGY_SCHED_H
+
+#include "stingy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum stingy_sched_class {
+  STINGY_SCHED_NONE = 0, /* not elected */
+  STINGY_SCHED_URGENT,
+  STINGY_SCHED_HIGH,
+  STINGY_SCHED_MEDIUM,
+  STINGY_SCHED_LOW
+};
+
+struct stingy_sched;
+
+/* A helper for heap h (NULL: the default heap, which must be initialised). starve_limit 0 picks
+   4 * n_stages (at least 8). NULL when h is not initialised or out of memory. */
+struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_limit);
+void stingy_sched_destroy(struct stingy_sched *s);
+
+/* n tasks joined / left the run queue of the stage. Aborts on a stage out of range or on more
+   tasks leaving than were queued. */
+void stingy_sched_enqueued(struct stingy_sched *s, uint32_t stage, uint32_t n);
+void stingy_sched_dequeued(struct stingy_sched *s, uint32_t stage, uint32_t n);
+uint32_t stingy_sched_queued(const struct stingy_sched *s, uint32_t stage);
+
+/* The stage to run next and, in *batch, how many of its tasks; -1 (batch 0) when no stage may
+   run (nothing queued, or only entry stages without memory). */
+int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch);
+
+/* The class of the last election (STINGY_SCHED_NONE if it returned -1), for tests and traces. */
+enum stingy_sched_class stingy_sched_last_class(const struct stingy_sched *s);
+const char *stingy_sched_class_name(enum stingy_sched_class c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STINGY_SCHED_H */
