@@ -267,7 +267,7 @@ static void simulate(uint64_t seed, int helper, long tasks, struct sim *m) {
     uint32_t a = 0;
     if (arrived < tasks) {
       a = rnd(8) == 0 ? 6 + rnd(10) : rnd(3); /* bursts */
-      if (arrived + a > tasks) a = (uint32_t)(tasks - arrived);
+      if (arrived + (long)a > tasks) a = (uint32_t)(tasks - arrived);
       arrived += a;
     }
     step(m, a);
