@@ -141,6 +141,19 @@ class CRuntimeTest {
     }
   }
 
+  /** STINGY_PAGES=normal keeps stingy_init() from asking for huge pages; the dump says so. */
+  @Test
+  void pagesOverrideIsHonouredAndReported() throws Exception {
+    Path exe = exe(Build.RELEASE, Program.DEATH);
+    Run normal = run(List.of(exe.toString(), "clean"), Map.of("STINGY_PAGES", "normal"));
+    assertThat(normal.exit()).as(normal.output()).isZero();
+    assertThat(normal.output()).contains("normal pages (not physically contiguous)\n");
+    Run any = run(List.of(exe.toString(), "clean"));
+    System.out.printf(
+        "cache slab of the default heap here: %s%n",
+        any.output().lines().filter(l -> l.startsWith("stingy: cache slab")).findFirst());
+  }
+
   @Test
   void correctUseRunsCleanUnderValgrind() throws Exception {
     Run r = valgrind(exe(Build.VALGRIND, Program.DEATH).toString(), "clean");
@@ -273,7 +286,6 @@ class CRuntimeTest {
   }
 
   private static void assertValgrindClean(Run r) {
-    System.out.printf("valgrind:%n%s%n", r.output());
     assertThat(r.exit()).as("valgrind:\n%s", r.output()).isZero();
     assertThat(r.output()).containsPattern("ERROR SUMMARY: 0 errors from 0 contexts");
     assertThat(r.output()).doesNotContainPattern("(definitely|indirectly) lost: [1-9]");
@@ -348,9 +360,16 @@ class CRuntimeTest {
   }
 
   static Run run(List<String> command) throws IOException, InterruptedException {
+    return run(command, Map.of());
+  }
+
+  static Run run(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      p = pb.start();
     } catch (IOException e) {
       fail("cannot start " + command.get(0) + " (is it installed? bin/setup): " + e.getMessage());
       throw e;
