@@ -15,7 +15,8 @@
  * a 2 MiB huge page is available, so that distinct addresses in it map to distinct cache lines.
  * The low slab backs the stack area (a stack that outgrows its estimate spills into it instead of
  * overwriting globals); the high slab is reserved above for objects larger than their configured
- * size. Both are plain read-write mappings reserved at start-up (MAP_NORESERVE).
+ * size (no allocation API uses it yet). Both are plain read-write mappings reserved at start-up
+ * (MAP_NORESERVE).
  *
  * Thread safety: a heap (struct stingy_heap) is not thread safe and takes no locks; use one heap
  * per event-loop thread and free a pointer through the heap, and on the thread, that allocated it.
