@@ -39,8 +39,12 @@ static void test_entry_stage_waits_for_memory(void) {
   stingy_sched_enqueued(s, STAGE_ACCEPT, 5);
   uint32_t batch;
   for (int i = 0; i < 10; i++) CHECK_EQ(stingy_sched_elect(s, &batch), -1); /* aging no help */
+  stingy_sched_enqueued(s, STAGE_SEND, 1);
+  for (int i = 0; i < 5; i++) CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_SEND);
+  stingy_sched_dequeued(s, STAGE_SEND, 1);
   stingy_heap_free(h, r[0]);
   CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_ACCEPT);
+  CHECK_EQ(stingy_sched_last_class(s), STINGY_SCHED_MEDIUM); /* did not age while closed */
   CHECK_EQ(batch, 1); /* one REQ available: a batch of one */
   for (int i = 1; i < 4; i++) stingy_heap_free(h, r[i]);
   CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_ACCEPT);

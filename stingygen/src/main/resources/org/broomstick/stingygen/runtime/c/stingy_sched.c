@@ -14,7 +14,8 @@ struct stingy_sched {
   uint32_t max_rank;
   enum stingy_sched_class last;
   uint32_t *queued;
-  uint32_t *age; /* elections since the stage last ran while it could have */
+  uint32_t *age;         /* elections passed over while it had tasks and was electable */
+  unsigned char *closed; /* at the last election: an entry stage without memory */
 };
 
 static void die(const char *what, uint32_t stage, uint32_t n) {
@@ -37,7 +38,8 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
   size_t n = s->n_stages ? s->n_stages : 1;
   s->queued = calloc(n, sizeof *s->queued);
   s->age = calloc(n, sizeof *s->age);
-  if (!s->queued || !s->age) {
+  s->closed = calloc(n, sizeof *s->closed);
+  if (!s->queued || !s->age || !s->closed) {
     stingy_sched_destroy(s);
     return NULL;
   }
@@ -48,6 +50,7 @@ void stingy_sched_destroy(struct stingy_sched *s) {
   if (!s) return;
   free(s->queued);
   free(s->age);
+  free(s->closed);
   free(s);
 }
 
@@ -92,8 +95,9 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
     uint32_t avail = stingy_heap_dyn_avail(s->heap, i);
     enum stingy_sched_class c;
     uint64_t score; /* within a class, higher wins; ties go to the lower stage id */
+    s->closed[i] = avail == 0 && (st->flags & STINGY_STAGE_ENTRY);
     if (avail == 0) {
-      if (st->flags & STINGY_STAGE_ENTRY) continue; /* admission control: new work waits */
+      if (s->closed[i]) continue; /* admission control: new work waits, and does not age */
       c = STINGY_SCHED_LOW;
       score = st->rank;
     } else if (s->age[i] >= s->starve_limit) {
@@ -118,9 +122,10 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
     *batch = 0;
     return -1;
   }
-  /* aging: every other stage that could have run waited one more election */
+  /* aging: every other stage with tasks waited one more election, unless admission kept it closed
+     (a stage short of memory ages, so that it goes first once its memory is back) */
   for (uint32_t i = 0; i < s->n_stages; i++) {
-    if (s->queued[i] == 0 || (int)i == best) continue;
+    if (s->queued[i] == 0 || (int)i == best || s->closed[i]) continue;
     if (s->age[i] < UINT32_MAX) s->age[i]++;
   }
   s->age[best] = 0;

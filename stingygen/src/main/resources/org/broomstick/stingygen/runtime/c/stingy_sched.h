@@ -26,9 +26,13 @@
  *  4. low: the memory of the stage is insufficient (stingy_dyn_avail == 0); elected only when no
  *     stage of a better class can run, one task at a time (its allocations fall back to malloc),
  *     so that tasks holding memory can always progress. Later stages first.
- *  Entry stages (STINGY_STAGE_ENTRY) whose dynamic check fails are never elected: that is the
- *  admission control that keeps the tasks in flight within the cache (SPEC section 6).
- * A stage with memory available waits at most starve_limit + n_stages elections.
+ *  Entry stages (STINGY_STAGE_ENTRY) whose dynamic check fails are never elected, and do not age
+ *  meanwhile: that is the admission control that keeps the tasks in flight within the cache (SPEC
+ *  section 6). Stages short of memory do age, so that they go first once their memory is back.
+ * A stage with memory available waits at most starve_limit + n_stages elections (an entry stage:
+ * counting the elections at which its dynamic check passes). The Java StageGate (stingy-runtime)
+ * has the same classes; it also promotes an aged stage short of memory, where this helper waits
+ * for the memory (tasks holding it can always run, so the wait ends).
  *
  * The batch is min(queued, stingy_dyn_avail) (1 in the low class): every task of it finds its
  * objects in the cache slab, assuming each task allocates each object of the stage once.
