@@ -1270,7 +1270,9 @@ final class UnitExtractor {
               || op == IASTBinaryExpression.op_minus
               || op == IASTBinaryExpression.op_plusAssign
               || op == IASTBinaryExpression.op_minusAssign;
-      if (!arith) {
+      if (!arith || (a == null && b == null)) {
+        // No pointer on either side: and CDT's expression types are not memoised, so asking for
+        // one at every level of a long chain (a + b + c + …) would be quadratic.
         return null;
       }
       IType t = be.getExpressionType();

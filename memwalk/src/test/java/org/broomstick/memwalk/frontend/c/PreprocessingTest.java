@@ -163,4 +163,21 @@ class PreprocessingTest {
     assertThat(ShellWords.split("gcc -DNAME=\"a b\" 'x y' z\\ w -I\"dir\""))
         .containsExactly("gcc", "-DNAME=a b", "x y", "z w", "-Idir");
   }
+
+  @Test
+  void garbageAndPathologicalUnitsAreReportedAndTheRestIsAnalysed() throws IOException {
+    byte[] noise = new byte[4000];
+    new java.util.Random(17).nextBytes(noise);
+    Files.write(dir.resolve("noise.c"), noise);
+    Files.writeString(dir.resolve("chain.c"), "int chain(void) { return 1" + " + 1".repeat(20_000) + "; }\n");
+    Files.writeString(dir.resolve("nest.c"), "int nest(void) { return " + "(".repeat(5_000) + "1" + ")".repeat(5_000) + "; }\n");
+    Files.writeString(dir.resolve("ok.c"), "int chain(void); int nest(void);\nint main(void) { return chain() + nest(); }\n");
+    CFrontend.Result r = load(null, List.of(dir));
+    assertThat(r.stats().units()).isEqualTo(4);
+    assertThat(r.stats().unitsWithErrors()).isEqualTo(1);
+    assertThat(r.program().diagnostics())
+        .allSatisfy(d -> assertThat(d.at().file()).isEqualTo("noise.c"))
+        .anySatisfy(d -> assertThat(d.key()).isEqualTo("parse.syntax"));
+    assertThat(edges(r)).containsExactlyInAnyOrder("main -> chain", "main -> nest");
+  }
 }
