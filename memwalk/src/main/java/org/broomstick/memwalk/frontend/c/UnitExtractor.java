@@ -168,6 +168,7 @@ final class UnitExtractor {
       }
     }
     List<String> headers = new ArrayList<>();
+    problemSummary();
     for (String path : includes.served()) {
       if (!isSystem(path) && !path.equals(tu.getFilePath())) {
         headers.add(path);
@@ -294,7 +295,7 @@ final class UnitExtractor {
         diagnostics.add(Diagnostic.error(at, "parse.preprocessor", msg));
         hadErrors |= !system;
       } else if (!system) {
-        diagnostics.add(Diagnostic.warning(at, "parse.preprocessor", msg));
+        parseProblem(Diagnostic.warning(at, "parse.preprocessor", msg));
       }
     }
     tu.accept(
@@ -354,8 +355,33 @@ final class UnitExtractor {
       text = text.substring(0, 57) + "...";
     }
     String msg = "syntax error" + (text.isBlank() ? "" : " near '" + text.replace('\n', ' ') + "'");
-    diagnostics.add(system ? Diagnostic.warning(at, "parse.syntax", msg) : Diagnostic.error(at, "parse.syntax", msg));
+    parseProblem(system ? Diagnostic.warning(at, "parse.syntax", msg) : Diagnostic.error(at, "parse.syntax", msg));
     hadErrors |= !system;
+  }
+
+  private static final int PROBLEMS_PER_FILE = 20;
+  private final Map<String, Integer> problemsPerFile = new HashMap<>();
+
+  /**
+   * Reports a parse problem, at most {@value #PROBLEMS_PER_FILE} per file and key: a file that is
+   * not C at all (or a binary) would otherwise bury everything else. The rest are counted in one
+   * note at the end ({@link #problemSummary}).
+   */
+  private void parseProblem(Diagnostic d) {
+    int n = problemsPerFile.merge(d.at().file() + "\u0000" + d.key(), 1, Integer::sum);
+    if (n <= PROBLEMS_PER_FILE) {
+      diagnostics.add(d);
+    }
+  }
+
+  private void problemSummary() {
+    problemsPerFile.forEach((fileKey, n) -> {
+      if (n > PROBLEMS_PER_FILE) {
+        String[] parts = fileKey.split("\u0000", 2);
+        diagnostics.add(Diagnostic.note(SourceLocation.ofFile(parts[0]), parts[1],
+            (n - PROBLEMS_PER_FILE) + " more " + parts[1] + " problems in this file are not listed"));
+      }
+    });
   }
 
   private static String problemArg(IASTProblem p) {
