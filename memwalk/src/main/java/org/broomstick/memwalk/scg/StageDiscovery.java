@@ -147,25 +147,23 @@ public final class StageDiscovery {
   }
 
   private static Set<String> closure(String from, Map<String, Set<String>> calls) {
-    Set<String> seen = new LinkedHashSet<>();
-    Deque<String> work = new ArrayDeque<>(List.of(from));
-    while (!work.isEmpty()) {
-      String f = work.pop();
-      if (seen.add(f)) {
-        work.addAll(calls.getOrDefault(f, Set.of()));
-      }
-    }
-    return seen;
+    return reach(from, List.of(calls));
   }
 
   private static Set<String> reach(String from, Map<String, Set<String>> calls, Map<String, Set<String>> events) {
+    return reach(from, List.of(calls, events));
+  }
+
+  /** Everything {@code from} reaches along the edges of any of {@code graphs}, itself included. */
+  private static Set<String> reach(String from, List<Map<String, Set<String>>> graphs) {
     Set<String> seen = new LinkedHashSet<>();
     Deque<String> work = new ArrayDeque<>(List.of(from));
     while (!work.isEmpty()) {
       String f = work.pop();
       if (seen.add(f)) {
-        work.addAll(calls.getOrDefault(f, Set.of()));
-        work.addAll(events.getOrDefault(f, Set.of()));
+        for (Map<String, Set<String>> g : graphs) {
+          work.addAll(g.getOrDefault(f, Set.of()));
+        }
       }
     }
     return seen;
