@@ -17,10 +17,6 @@ final class Sizes {
     this.evaluator = new CConstantEvaluator(layout);
   }
 
-  int pointerSize() {
-    return layout.dataModel().pointerSize();
-  }
-
   OptionalLong sizeOf(IType type) {
     try {
       return layout.sizeOf(type);
@@ -35,6 +31,23 @@ final class Sizes {
     } catch (RuntimeException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * A constant written as tokens outside the code: an attribute's arguments ({@code
+   * stingy_size(sizeof(struct req))}), looked up from {@code context}'s scope.
+   */
+  OptionalLong evaluate(java.util.List<String> tokens, org.eclipse.cdt.core.dom.ast.IASTNode context) {
+    try {
+      return AttributeExpression.evaluate(tokens, context, layout);
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The same for a text such as broomstick.yaml's {@code size: "sizeof(client) + 16"}. */
+  OptionalLong evaluate(String text, org.eclipse.cdt.core.dom.ast.IASTNode context) {
+    return evaluate(CTokens.split(text), context);
   }
 
   OptionalLong evaluate(IASTExpression e) {

@@ -25,7 +25,6 @@ import org.eclipse.cdt.core.dom.ast.ASTVisitor;
 import org.eclipse.cdt.core.dom.ast.IASTArraySubscriptExpression;
 import org.eclipse.cdt.core.dom.ast.IASTAttribute;
 import org.eclipse.cdt.core.dom.ast.IASTAttributeOwner;
-import org.eclipse.cdt.core.dom.ast.IASTAttributeSpecifier;
 import org.eclipse.cdt.core.dom.ast.IASTBinaryExpression;
 import org.eclipse.cdt.core.dom.ast.IASTCastExpression;
 import org.eclipse.cdt.core.dom.ast.IASTCompositeTypeSpecifier;
@@ -36,7 +35,6 @@ import org.eclipse.cdt.core.dom.ast.IASTDeclarator;
 import org.eclipse.cdt.core.dom.ast.IASTEqualsInitializer;
 import org.eclipse.cdt.core.dom.ast.IASTExpression;
 import org.eclipse.cdt.core.dom.ast.IASTExpressionList;
-import org.eclipse.cdt.core.dom.ast.IASTFieldDeclarator;
 import org.eclipse.cdt.core.dom.ast.IASTFieldReference;
 import org.eclipse.cdt.core.dom.ast.IASTFileLocation;
 import org.eclipse.cdt.core.dom.ast.IASTFunctionCallExpression;
@@ -47,7 +45,6 @@ import org.eclipse.cdt.core.dom.ast.IASTInitializer;
 import org.eclipse.cdt.core.dom.ast.IASTInitializerClause;
 import org.eclipse.cdt.core.dom.ast.IASTInitializerList;
 import org.eclipse.cdt.core.dom.ast.IASTMacroExpansionLocation;
-import org.eclipse.cdt.core.dom.ast.IASTName;
 import org.eclipse.cdt.core.dom.ast.IASTNode;
 import org.eclipse.cdt.core.dom.ast.IASTNodeLocation;
 import org.eclipse.cdt.core.dom.ast.IASTParameterDeclaration;
@@ -56,8 +53,6 @@ import org.eclipse.cdt.core.dom.ast.IASTReturnStatement;
 import org.eclipse.cdt.core.dom.ast.IASTSimpleDeclaration;
 import org.eclipse.cdt.core.dom.ast.IASTStandardFunctionDeclarator;
 import org.eclipse.cdt.core.dom.ast.IASTStatement;
-import org.eclipse.cdt.core.dom.ast.IASTToken;
-import org.eclipse.cdt.core.dom.ast.IASTTokenList;
 import org.eclipse.cdt.core.dom.ast.IASTTranslationUnit;
 import org.eclipse.cdt.core.dom.ast.IASTTypeIdExpression;
 import org.eclipse.cdt.core.dom.ast.IASTUnaryExpression;
@@ -72,9 +67,7 @@ import org.eclipse.cdt.core.dom.ast.IFunctionType;
 import org.eclipse.cdt.core.dom.ast.IParameter;
 import org.eclipse.cdt.core.dom.ast.IPointerType;
 import org.eclipse.cdt.core.dom.ast.IProblemBinding;
-import org.eclipse.cdt.core.dom.ast.IQualifierType;
 import org.eclipse.cdt.core.dom.ast.IType;
-import org.eclipse.cdt.core.dom.ast.ITypedef;
 import org.eclipse.cdt.core.dom.ast.IVariable;
 import org.eclipse.cdt.core.dom.ast.c.ICASTArrayDesignator;
 import org.eclipse.cdt.core.dom.ast.c.ICASTDesignatedInitializer;
@@ -182,10 +175,13 @@ final class UnitExtractor {
               "header \"" + h.include() + "\" is not on the include path; using "
                   + display.show(h.used()) + " from the input tree"));
     }
-    for (String expr : fixedSizeExprs) {
-      OptionalLong v = SizeExpressions.evaluate(expr, tu, sizes);
-      if (v.isPresent()) {
-        fixedSizes.put(expr, v.getAsLong());
+    IASTDeclaration[] top = tu.getDeclarations();
+    if (top.length > 0) {
+      // Evaluated in the unit's file scope, where its types are visible.
+      for (String expr : fixedSizeExprs) {
+        if (!fixedSizes.containsKey(expr)) {
+          sizes.evaluate(expr, top[top.length - 1]).ifPresent(v -> fixedSizes.put(expr, v));
+        }
       }
     }
     List<CallSite> built = calls.stream().map(CallSiteBuilder::build).toList();
@@ -586,7 +582,8 @@ final class UnitExtractor {
               for (IASTAttribute other : attrs) {
                 if (new String(other.getName()).equals("stingy_size")) {
                   fixed = String.join(",", arguments(other)).trim();
-                  fixedSizeExprs.add(fixed);
+                  String text = fixed;
+                  sizes.evaluate(GccAttributes.arguments(other), other).ifPresent(v -> fixedSizes.put(text, v));
                 }
               }
             }
@@ -673,34 +670,16 @@ final class UnitExtractor {
 
   private static void collect(IASTNode node, List<IASTAttribute> out) {
     if (node instanceof IASTAttributeOwner owner) {
-      for (IASTAttributeSpecifier s : owner.getAttributeSpecifiers()) {
-        if (s instanceof org.eclipse.cdt.core.dom.ast.IASTAttributeList list) {
-          for (IASTAttribute a : list.getAttributes()) {
-            out.add(a);
-          }
-        }
-      }
+      out.addAll(GccAttributes.of(owner));
     }
   }
 
+
   /** The attribute's arguments as strings: quoted labels unquoted, other tokens joined. */
   static List<String> arguments(IASTAttribute a) {
-    IASTToken clause = a.getArgumentClause();
     List<String> out = new ArrayList<>();
-    if (clause == null) {
-      return out;
-    }
-    List<IASTToken> tokens = new ArrayList<>();
-    if (clause instanceof IASTTokenList list) {
-      for (IASTToken t : list.getTokens()) {
-        tokens.add(t);
-      }
-    } else {
-      tokens.add(clause);
-    }
     StringBuilder cur = new StringBuilder();
-    for (IASTToken t : tokens) {
-      String s = new String(t.getTokenCharImage());
+    for (String s : GccAttributes.arguments(a)) {
       if (s.equals(",")) {
         out.add(cur.toString().trim());
         cur.setLength(0);
@@ -715,6 +694,7 @@ final class UnitExtractor {
     }
     return out;
   }
+
 
   /** {@code stingy_size}/{@code stingy_count} declared on a variable or field (see {@link #declaredHints}). */
   private Hints hintsOf(IBinding b) {
@@ -740,7 +720,7 @@ final class UnitExtractor {
         continue;
       }
       List<String> args = arguments(a);
-      OptionalLong v = args.size() == 1 ? IntExpr.eval(args.get(0)) : OptionalLong.empty();
+      OptionalLong v = args.size() == 1 ? sizes.evaluate(GccAttributes.arguments(a), a) : OptionalLong.empty();
       if (v.isEmpty() || v.getAsLong() <= 0) {
         diagnostics.add(
             Diagnostic.error(
@@ -1558,8 +1538,4 @@ final class UnitExtractor {
     }
   }
 
-  @SuppressWarnings("unused")
-  private static boolean isBitField(IASTDeclarator d) {
-    return d instanceof IASTFieldDeclarator fd && fd.getBitFieldSize() != null;
-  }
 }
