@@ -30,4 +30,31 @@ public enum ParamRole {
       default -> Optional.empty();
     };
   }
-}
+
+  /**
+   * The index of a {@code Free}'s pointer parameter from its labels: one {@code ptr} among {@code X}s,
+   * the thesis index form (a single {@code "0"}), or no labels at all (the first parameter); -1 when
+   * the labels say nothing clear.
+   */
+  public static int pointerParam(java.util.List<String> labels) {
+    if (labels.isEmpty()) {
+      return 0;
+    }
+    if (labels.size() == 1 && labels.get(0).trim().matches("\\d+")) {
+      return Integer.parseInt(labels.get(0).trim());
+    }
+    int ptr = -1;
+    for (int i = 0; i < labels.size(); i++) {
+      Optional<org.broomstick.memwalk.spec.ParamRole> r =
+          parse(labels.get(i));
+      if (r.isPresent() && r.get() == PTR) {
+        if (ptr >= 0) {
+          return -1;
+        }
+        ptr = i;
+      } else if (r.isEmpty() || r.get() != X) {
+        return -1;
+      }
+    }
+    return ptr;
+  }}

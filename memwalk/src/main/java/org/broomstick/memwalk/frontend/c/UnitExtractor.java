@@ -591,7 +591,7 @@ final class UnitExtractor {
           }
         }
         case "Free" -> {
-          int ptr = freePointerParam(labels);
+          int ptr = org.broomstick.memwalk.spec.ParamRole.pointerParam(labels);
           if (ptr < 0) {
             diagnostics.add(
                 Diagnostic.error(
@@ -614,29 +614,6 @@ final class UnitExtractor {
         }
       }
     }
-  }
-
-  static int freePointerParam(List<String> labels) {
-    if (labels.isEmpty()) {
-      return 0;
-    }
-    if (labels.size() == 1 && labels.get(0).trim().matches("\\d+")) {
-      return Integer.parseInt(labels.get(0).trim());
-    }
-    int ptr = -1;
-    for (int i = 0; i < labels.size(); i++) {
-      Optional<org.broomstick.memwalk.spec.ParamRole> r =
-          org.broomstick.memwalk.spec.ParamRole.parse(labels.get(i));
-      if (r.isPresent() && r.get() == org.broomstick.memwalk.spec.ParamRole.PTR) {
-        if (ptr >= 0) {
-          return -1;
-        }
-        ptr = i;
-      } else if (r.isEmpty() || r.get() != org.broomstick.memwalk.spec.ParamRole.X) {
-        return -1;
-      }
-    }
-    return ptr;
   }
 
   /** Struct fields declared {@code StageField} become spec stage fields. */
