@@ -111,11 +111,10 @@ public final class CFrontend {
       GccProbe probe,
       CTypeLayout layout,
       Map<String, List<Path>> headersByName,
-      Diagnostics diags) {}
+      Diagnostics diags,
+      java.util.concurrent.atomic.AtomicLong parseNanos,
+      java.util.concurrent.atomic.AtomicLong extractNanos) {}
 
-  // Thread CPU spent in CDT and in extraction, for the figures the benchmark prints.
-  private static final java.util.concurrent.atomic.AtomicLong PARSE_NANOS = new java.util.concurrent.atomic.AtomicLong();
-  private static final java.util.concurrent.atomic.AtomicLong EXTRACT_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
   public static Result load(Options options) {
     long start = System.nanoTime();
@@ -140,13 +139,15 @@ public final class CFrontend {
     GccProbe probe = new GccProbe(options.compiler());
     CTypeLayout layout = new CTypeLayout(options.ilp32() ? DataModel.ILP32 : DataModel.LP64);
 
-    List<UnitFacts> facts =
-        parseAll(units, new Run(options, display, cache, probe, layout, headersByName, diags));
+    // Time spent in CDT and in extraction, summed over threads, for -Dbroomstick.timing.
+    Run run = new Run(options, display, cache, probe, layout, headersByName, diags,
+        new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong());
+    List<UnitFacts> facts = parseAll(units, run);
     Program program = link(facts, options, display, diags);
     int withErrors = (int) facts.stream().filter(UnitFacts::hadErrors).count();
     if (Boolean.getBoolean("broomstick.timing")) {
       System.err.printf("timing: cdt %d ms, extract %d ms (summed over threads), link %d ms%n",
-          PARSE_NANOS.get() / 1_000_000, EXTRACT_NANOS.get() / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+          run.parseNanos().get() / 1_000_000, run.extractNanos().get() / 1_000_000, (System.nanoTime() - start) / 1_000_000);
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     return new Result(program, new Stats(units.size(), withErrors, millis));
@@ -415,8 +416,8 @@ public final class CFrontend {
     specFunctions.addAll(o.spec().frees().keySet());
     UnitFacts f =
         new UnitExtractor(tu, cache, display, new Sizes(run.layout()), systemDirs, fixedExprs, specFunctions, provider).extract();
-    PARSE_NANOS.addAndGet(t1 - t0);
-    EXTRACT_NANOS.addAndGet(System.nanoTime() - t1);
+    run.parseNanos().addAndGet(t1 - t0);
+    run.extractNanos().addAndGet(System.nanoTime() - t1);
     diags.addAll(f.diagnostics());
     return f;
   }
