@@ -6,6 +6,7 @@ package org.broomstick.memwalk.model;
  * and the generated header use it.
  *
  * @param sizeBytes the size when it is a compile-time constant (or given by the spec), else null
+ * @param ordinal the call's event number in its function's {@link FlowGraph}
  * @param result the points-to cell that receives the pointer (null when the value is dropped)
  */
 public record AllocSite(
@@ -18,6 +19,7 @@ public record AllocSite(
     Hints hints,
     String result,
     boolean inMacro,
+    int ordinal,
     int offset,
     int length) {
 

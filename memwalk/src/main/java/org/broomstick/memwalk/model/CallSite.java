@@ -11,6 +11,7 @@ import java.util.List;
  * @param result the cell that receives the call's value (null when unused)
  * @param resultHints hints on the variable or field the result is assigned to
  * @param inMacro the call is produced by a macro expansion (cannot be rewritten in place)
+ * @param ordinal the call's event number in its function's {@link FlowGraph} (-1 outside functions)
  * @param offset character offset of the call expression in its file, length its extent (for
  *     rewriting); -1 when unknown
  */
@@ -24,6 +25,7 @@ public record CallSite(
     String result,
     Hints resultHints,
     boolean inMacro,
+    int ordinal,
     int offset,
     int length) {
 

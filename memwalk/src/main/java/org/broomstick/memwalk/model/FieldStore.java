@@ -7,5 +7,6 @@ package org.broomstick.memwalk.model;
  *
  * @param function id of the enclosing function, or null at file scope (static initializers)
  * @param field {@code struct.field}, keyed by the struct's tag or typedef name
+ * @param ordinal the store's event number in its function's {@link FlowGraph} (-1 at file scope)
  */
-public record FieldStore(SourceLocation location, String function, String field, String value, String valueText) {}
+public record FieldStore(SourceLocation location, String function, String field, String value, String valueText, int ordinal) {}

@@ -8,7 +8,7 @@ import org.broomstick.memwalk.spec.ServerSpec;
 
 /**
  * The language-neutral program model a frontend produces (SPEC §4): functions, calls, the
- * points-to constraints of their bodies, globals, and the sites bound to the server interface.
+ * points-to constraints of their bodies, the control flow of each body, globals, and the sites bound to the server interface.
  * Immutable; every list is in a deterministic order independent of file order and threads.
  */
 public record Program(
@@ -22,6 +22,7 @@ public record Program(
     List<AllocSite> allocs,
     List<FreeSite> frees,
     List<QueueSite> queues,
+    List<FlowGraph> flows,
     ServerSpec spec,
     List<Diagnostic> diagnostics) {
 
@@ -35,6 +36,7 @@ public record Program(
     allocs = List.copyOf(allocs);
     frees = List.copyOf(frees);
     queues = List.copyOf(queues);
+    flows = List.copyOf(flows);
     diagnostics = List.copyOf(diagnostics);
   }
 

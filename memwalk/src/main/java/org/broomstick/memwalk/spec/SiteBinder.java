@@ -82,6 +82,7 @@ public final class SiteBinder {
                 p.cell(),
                 p.text(),
                 c.inMacro(),
+                c.ordinal(),
                 c.offset(),
                 c.length()));
         continue;
@@ -103,7 +104,7 @@ public final class SiteBinder {
           continue;
         }
         Argument stage = c.args().get(s);
-        queues.add(new QueueSite(c.location(), c.caller(), kind, name, stage.cell(), stage.text()));
+        queues.add(new QueueSite(c.location(), c.caller(), kind, name, stage.cell(), stage.text(), c.ordinal()));
       }
     }
     Set<String> stageFields =
@@ -111,7 +112,7 @@ public final class SiteBinder {
     for (FieldStore fs : fieldStores) {
       if (stageFields.contains(fs.field()) && fs.function() != null) {
         queues.add(
-            new QueueSite(fs.location(), fs.function(), QueueSite.Kind.STAGE_FIELD, fs.field(), fs.value(), fs.valueText()));
+            new QueueSite(fs.location(), fs.function(), QueueSite.Kind.STAGE_FIELD, fs.field(), fs.value(), fs.valueText(), fs.ordinal()));
       }
     }
     return new Bound(allocs, frees, queues, constraints, diags);
@@ -161,6 +162,7 @@ public final class SiteBinder {
         hints,
         c.result(),
         c.inMacro(),
+        c.ordinal(),
         c.offset(),
         c.length());
   }

@@ -32,6 +32,7 @@ import org.broomstick.memwalk.diag.InputException;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
 import org.broomstick.memwalk.model.FieldStore;
+import org.broomstick.memwalk.model.FlowGraph;
 import org.broomstick.memwalk.model.FrameSource;
 import org.broomstick.memwalk.model.Function;
 import org.broomstick.memwalk.model.Global;
@@ -338,7 +339,7 @@ public final class CFrontend {
   }
 
   private static UnitFacts emptyFacts(String unit) {
-    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), ServerSpec.EMPTY, List.of(), List.of(), Map.of(), List.of(), true);
+    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), ServerSpec.EMPTY, List.of(), List.of(), Map.of(), List.of(), true);
   }
 
   private static UnitFacts parseUnit(UnitConfig u, Run run) {
@@ -424,12 +425,24 @@ public final class CFrontend {
 
   // ------------------------------------------------------------------ linking
 
+  private static boolean ownFlow(String function, String unit, Map<String, String> flowUnit) {
+    String u = flowUnit.get(function);
+    return u == null || u.equals(unit);
+  }
+
+  private static CallSite withoutFlow(CallSite c) {
+    return new CallSite(c.caller(), c.location(), c.callee(), c.calleeCell(), c.calleeText(), c.args(), c.result(),
+        c.resultHints(), c.inMacro(), -1, c.offset(), c.length());
+  }
+
   private static Program link(List<UnitFacts> facts, Options o, PathDisplay display, Diagnostics diags) {
     Map<String, Function> functions = new TreeMap<>();
     Set<Constraint> constraints = new LinkedHashSet<>();
     Map<String, Global> globals = new TreeMap<>();
     List<CallSite> calls = new ArrayList<>();
     List<FieldStore> fieldStores = new ArrayList<>();
+    Map<String, FlowGraph> flows = new TreeMap<>();
+    Map<String, String> flowUnit = new HashMap<>();
     ServerSpec declared = ServerSpec.EMPTY;
     Set<String> files = new TreeSet<>();
     Map<String, List<SourceLocation>> definitions = new TreeMap<>();
@@ -447,8 +460,22 @@ public final class CFrontend {
       for (Global g : f.globals()) {
         globals.merge(g.id(), g, (a, b) -> a.sizeBytes() != null ? a : b);
       }
-      calls.addAll(f.calls());
-      fieldStores.addAll(f.fieldStores());
+      for (FlowGraph flow : f.flows()) {
+        if (flows.putIfAbsent(flow.function(), flow) == null) {
+          flowUnit.put(flow.function(), f.unit());
+        }
+      }
+      // A function defined in several units keeps the first unit's flow; the events of the other
+      // definitions have no place in it.
+      for (CallSite c : f.calls()) {
+        calls.add(ownFlow(c.caller(), f.unit(), flowUnit) ? c : withoutFlow(c));
+      }
+      for (FieldStore s : f.fieldStores()) {
+        fieldStores.add(
+            s.function() == null || ownFlow(s.function(), f.unit(), flowUnit)
+                ? s
+                : new FieldStore(s.location(), s.function(), s.field(), s.value(), s.valueText(), -1));
+      }
       ServerSpec.Merged m = declared.mergedWith(f.declared());
       declared = m.spec();
       for (String c : m.conflicts()) {
@@ -538,6 +565,7 @@ public final class CFrontend {
         bound.allocs(),
         bound.frees(),
         bound.queues(),
+        List.copyOf(flows.values()),
         spec,
         diags.snapshot());
   }

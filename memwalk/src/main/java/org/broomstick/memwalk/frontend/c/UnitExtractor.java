@@ -15,6 +15,7 @@ import org.broomstick.memwalk.model.Argument;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
 import org.broomstick.memwalk.model.FieldStore;
+import org.broomstick.memwalk.model.FlowGraph;
 import org.broomstick.memwalk.model.FrameSource;
 import org.broomstick.memwalk.model.Function;
 import org.broomstick.memwalk.model.Global;
@@ -102,6 +103,7 @@ final class UnitExtractor {
   private final Set<Constraint> constraints = new LinkedHashSet<>();
   private final Map<String, Global> globals = new LinkedHashMap<>();
   private final List<FieldStore> fieldStores = new ArrayList<>();
+  private final Map<String, FlowGraph> flows = new LinkedHashMap<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<IBinding, String> functionIds = new HashMap<>();
   private final Map<ICompositeType, String> compositeKeys = new HashMap<>();
@@ -194,6 +196,7 @@ final class UnitExtractor {
         List.copyOf(constraints),
         List.copyOf(globals.values()),
         List.copyOf(fieldStores),
+        List.copyOf(flows.values()),
         declared,
         List.copyOf(conflicts),
         headers,
@@ -451,6 +454,7 @@ final class UnitExtractor {
     frame.params(dtor);
     low.frame = frame;
     fd.getBody().accept(low.visitor());
+    flows.put(id, FlowBuilder.build(id, fd.getBody(), low::eventsAt, low.events));
     SourceLocation at = locationOf(fd.getDeclarator());
     functions.put(
         id,
@@ -872,6 +876,7 @@ final class UnitExtractor {
     final List<Argument> args;
     final String result;
     final boolean inMacro;
+    final int ordinal;
     final int offset;
     final int length;
     Hints hints = Hints.NONE;
@@ -885,8 +890,10 @@ final class UnitExtractor {
         List<Argument> args,
         String result,
         boolean inMacro,
+        int ordinal,
         int offset,
         int length) {
+      this.ordinal = ordinal;
       this.caller = caller;
       this.at = at;
       this.callee = callee;
@@ -900,7 +907,7 @@ final class UnitExtractor {
     }
 
     CallSite build() {
-      return new CallSite(caller, at, callee, calleeCell, calleeText, args, result, hints, inMacro, offset, length);
+      return new CallSite(caller, at, callee, calleeCell, calleeText, args, result, hints, inMacro, ordinal, offset, length);
     }
   }
 
@@ -914,6 +921,10 @@ final class UnitExtractor {
     final Map<IBinding, String> params = new HashMap<>();
     final Map<IASTExpression, String> memo = new IdentityHashMap<>();
     final Map<IASTFunctionCallExpression, CallSiteBuilder> callOf = new IdentityHashMap<>();
+    /** Field stores by the node that performs them, for the flow graph. */
+    final Map<IASTNode, List<Integer>> storesAt = new IdentityHashMap<>();
+    /** Events (calls and field stores) numbered so far in this body. */
+    int events;
     FrameEstimate frame;
     int expressions;
     int statements;
@@ -1090,7 +1101,7 @@ final class UnitExtractor {
           if (isFunctionPointer(field.getType()) && operand instanceof IASTExpression e) {
             String v = cellOf(e);
             if (v != null) {
-              fieldStores.add(new FieldStore(locationOf(operand), fn, cell.substring(2), v, e.getRawSignature()));
+              fieldStores.add(new FieldStore(locationOf(operand), fn, cell.substring(2), v, e.getRawSignature(), store(operand)));
             }
           }
         }
@@ -1309,7 +1320,7 @@ final class UnitExtractor {
           if (isFunctionPointer(f.getType())) {
             fieldStores.add(
                 new FieldStore(
-                    locationOf(at), fn, c.substring(2), value, ((IASTBinaryExpression) at).getOperand2().getRawSignature()));
+                    locationOf(at), fn, c.substring(2), value, ((IASTBinaryExpression) at).getOperand2().getRawSignature(), store(at)));
           }
         }
         return c;
@@ -1468,11 +1479,40 @@ final class UnitExtractor {
               args,
               result,
               fromMacro(call.getFunctionNameExpression()) || fromMacro(call),
+              fn == null ? -1 : events++,
               fl == null ? -1 : fl.getNodeOffset(),
               fl == null ? 0 : fl.getNodeLength());
       calls.add(cb);
       callOf.put(call, cb);
       return result;
+    }
+
+    /** Numbers a field store done by {@code at}; -1 at file scope, where there is no flow. */
+    private int store(IASTNode at) {
+      if (fn == null) {
+        return -1;
+      }
+      int ordinal = events++;
+      storesAt.computeIfAbsent(at, k -> new ArrayList<>(1)).add(ordinal);
+      return ordinal;
+    }
+
+    /** The events of one node: the call it is, or the field stores it performs. */
+    List<Integer> eventsAt(IASTNode node) {
+      if (node instanceof IASTFunctionCallExpression call) {
+        CallSiteBuilder cb = callOf.get(call);
+        List<Integer> stores = storesAt.get(node);
+        if (cb == null) {
+          return stores;
+        }
+        if (stores == null) {
+          return List.of(cb.ordinal);
+        }
+        List<Integer> both = new ArrayList<>(stores);
+        both.add(cb.ordinal);
+        return both;
+      }
+      return storesAt.get(node);
     }
 
     private Function declaredOnly(IFunction f, IASTNode at) {

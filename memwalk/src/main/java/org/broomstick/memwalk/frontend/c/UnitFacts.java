@@ -5,6 +5,7 @@ import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
 import org.broomstick.memwalk.model.FieldStore;
+import org.broomstick.memwalk.model.FlowGraph;
 import org.broomstick.memwalk.model.Function;
 import org.broomstick.memwalk.model.Global;
 import org.broomstick.memwalk.spec.ServerSpec;
@@ -13,6 +14,7 @@ import org.broomstick.memwalk.spec.ServerSpec;
  * What one translation unit contributes to the program model, free of CDT types so the AST can be
  * dropped as soon as the unit is read.
  *
+ * @param flows the control flow of each function the unit defines
  * @param headers the non-system headers the unit included (absolute paths)
  * @param fixedSizes values of fixed-size allocators' size expressions in this unit's types
  * @param hadErrors the unit had syntax or preprocessor errors in the user's files
@@ -24,6 +26,7 @@ record UnitFacts(
     List<Constraint> constraints,
     List<Global> globals,
     List<FieldStore> fieldStores,
+    List<FlowGraph> flows,
     ServerSpec declared,
     List<String> declarationConflicts,
     List<String> headers,
