@@ -32,7 +32,7 @@ class LayeringTest {
 
   @Test
   void analysesDoNotReadFiles() throws IOException {
-    for (String pkg : List.of("pointsto", "scg", "model")) {
+    for (String pkg : List.of("pointsto", "scg", "model", "liveness", "objects", "interference", "order", "cycles", "stack")) {
       assertThat(sources())
           .filteredOn(p -> p.startsWith(MAIN.resolve(pkg)))
           .allSatisfy(p -> assertThat(Files.readString(p)).as(p.toString())

@@ -177,6 +177,67 @@ class TaskLivenessTest {
   }
 
   @Test
+  void theGotoCleanupIdiomFreesOnlyOnTheFailurePath() throws Exception {
+    Liveness l = liveness("""
+        void close_conn(struct task *t) { t->n = 0; }
+        void done(struct task *t) { release(t->x); }
+        void parse(struct task *t) {
+          if (t->err)
+            goto fail;
+          queue(t, done);
+          return;
+        fail:
+          release(t->x);
+          queue(t, close_conn);
+        }
+        void start(struct task *t) { t->x = alloc(8); queue(t, parse); }
+        """);
+    String x = objectAt(12);
+    assertThat(stage(l, "done").liveIn()).containsExactlyInAnyOrder(x);
+    assertThat(stage(l, "close_conn").liveIn()).isEmpty();
+  }
+
+  @Test
+  void switchesLoopsAndShortCircuitsAreControlFlow() throws Exception {
+    Liveness l = liveness("""
+        void a(struct task *t) { t->n = 0; }
+        void b(struct task *t) { t->n = 1; }
+        void c(struct task *t) { t->n = 2; }
+        void d(struct task *t) { t->n = 3; }
+        void s_all(struct task *t) {
+          switch (t->n) { case 0: release(t->x); break; case 1: t->n = 2; /* fall through */ default: release(t->x); }
+          queue(t, a);
+        }
+        void s_some(struct task *t) {
+          switch (t->n) { case 0: release(t->y); break; case 1: break; }
+          queue(t, b);
+        }
+        void once(struct task *t) {
+          do { release(t->z); } while (0);
+          queue(t, c);
+        }
+        void maybe(struct task *t) {
+          (void) (t->n > 0 || (release(t->x), 0));
+          while (t->err) { release(t->y); t->err = 0; }
+          queue(t, d);
+        }
+        void start(struct task *t) {
+          t->x = alloc(8);
+          t->y = alloc(8);
+          t->z = alloc(8);
+          queue(t, s_all); queue(t, s_some); queue(t, once); queue(t, maybe);
+        }
+        """);
+    String x = objectAt(23);
+    String y = objectAt(24);
+    String z = objectAt(25);
+    assertThat(stage(l, "a").liveIn()).as("every switch path frees x").doesNotContain(x);
+    assertThat(stage(l, "b").liveIn()).as("case 1 and no-default skip the free").contains(y);
+    assertThat(stage(l, "c").liveIn()).as("a do-while body runs once").doesNotContain(z);
+    assertThat(stage(l, "d").liveIn()).as("|| and while may skip their frees").contains(x, y);
+  }
+
+  @Test
   void theBundledPipelineCarriesItsObjectsThroughTheStagesOfThesisFigure52() throws Exception {
     Path example = Path.of("../examples/c/pipeline").toAbsolutePath().normalize();
     var r = CFrontend.load(new CFrontend.Options(
