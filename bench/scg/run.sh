@@ -7,7 +7,10 @@
 #   (a) gcc -fsyntax-only, 2 jobs in parallel, with each unit's own flags;
 #   (b) bin/broomstick scg --compile-commands F --format json -o OUT (JVM start included),
 # and prints per codebase: units, units with errors, functions, call edges, indirect calls
-# resolved/unresolved, broomstick's peak RSS, both wall times and their ratio.
+# resolved/unresolved, broomstick's peak RSS, both wall times and their ratio; then
+#   (c) bin/broomstick memwalk --compile-commands F -o report.json (all of memwalk's analyses),
+# and prints its wall time, the extra time over scg, the analyses' own milliseconds, and what it
+# found (stages, objects; an unannotated server reports "no stages declared", not an error).
 #
 # Usage: bench/scg/run.sh [CODEBASE...]        (default: memcached libevent nginx; needs root for apt-get)
 # Environment:
@@ -203,6 +206,7 @@ fi
 
 results="$work/results.tsv"
 : >"$results"
+: >"$work/memwalk.tsv"
 for pkg in "${codebases[@]}"; do
   dir="$(prepare "$pkg")"
   db="$work/$pkg.compile_commands.json"
@@ -256,12 +260,65 @@ print(*(s.get(k, "?") for k in ("units", "unitsWithErrors", "functions", "callEd
     rss_mib="$(python3 -c "print(f'{$rss_max / 1024:.0f}')")"
     ratio="$(python3 -c "print(f'{$bs_s / $gcc_s:.2f}' if $gcc_s > 0 else '-')")"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pkg" "$n_units" "$stats" "$rss_mib" "$gcc_s" "$bs_s" "$ratio" "$crash" >>"$results"
+
+    # memwalk: the same inputs through every analysis of SPEC section 5.
+    report="$work/$pkg.report.json"
+    mw_times=()
+    mw_crash=0
+    for ((i = 0; i < repeat; i++)); do
+      rm -f "$report"
+      t0="$(date +%s.%N)"
+      rc=0
+      "$broomstick" memwalk --compile-commands "$db" -o "$report" \
+        >"$work/$pkg.memwalk.stdout" 2>"$work/$pkg.memwalk.stderr" || rc=$?
+      t1="$(date +%s.%N)"
+      mw_times+=("$(python3 -c "print(f'{$t1 - $t0:.3f}')")")
+      if [[ $rc -gt 1 ]] || grep -qE '^\s+at |Exception in thread|internal error' "$work/$pkg.memwalk.stderr"; then
+        mw_crash=1
+        log "$pkg: CRASH: broomstick memwalk exited $rc; first lines of its stderr:"
+        head -n 15 "$work/$pkg.memwalk.stderr" | sed 's/^/    /' >&2
+      fi
+    done
+    mw_s="$(median "${mw_times[@]}")"
+    if [[ -s "$report" ]]; then
+      found="$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = r.get("stats", {})
+no_stages = any(d.get("key") == "scg.no-stages" for d in r.get("diagnostics", []))
+print(st.get("analysisMillis", "?"), len(r.get("stages", [])), len(r.get("objects", [])),
+      r.get("summary", {}).get("perTaskObjects", "?"), "yes" if no_stages else "no")
+' "$report")"
+    else
+      found="? ? ? ? ?"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$pkg" "$bs_s" "$mw_s" "$found" "$mw_crash" >>"$work/memwalk.tsv"
   else
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pkg" "$n_units" "-" "-" "$gcc_s" "scg not available" "-" "-" >>"$results"
   fi
 done
 
-# --- the table --------------------------------------------------------------------------------
+# --- the tables -------------------------------------------------------------------------------
+python3 - "$work/memwalk.tsv" "$repeat" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+if rows:
+    head = ["codebase", "scg s", "memwalk s", "extra s", "analyses ms", "stages", "objects", "per-task",
+            "no stages declared", "crash"]
+    table = []
+    for pkg, scg_s, mw_s, found, crash in rows:
+        ms, stages, objects, per_task, none = found.split()
+        extra = f"{float(mw_s) - float(scg_s):.3f}"
+        table.append([pkg, scg_s, mw_s, extra, ms, stages, objects, per_task, none, "yes" if crash == "1" else "no"])
+    w = [max(len(str(x)) for x in col) for col in zip(head, *table)]
+    fmt = " | ".join("{:<%d}" % n for n in w)
+    print(f"broomstick memwalk vs scg (wall seconds, median of {sys.argv[2]}; 'analyses ms' is memwalk's own figure)")
+    print(fmt.format(*head))
+    print("-+-".join("-" * n for n in w))
+    for r in table:
+        print(fmt.format(*r))
+    print()
+PY
 python3 - "$results" "$jobs" "$repeat" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]

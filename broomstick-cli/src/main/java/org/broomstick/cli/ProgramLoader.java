@@ -57,7 +57,10 @@ final class ProgramLoader {
   static void printDiagnostics(List<Diagnostic> diags, CommonOptions common, PrintWriter err, int limit) {
     int shown = 0;
     int hidden = 0;
-    for (Diagnostic d : diags) {
+    // Errors first, all of them: a limit must never hide why a run failed.
+    List<Diagnostic> ordered = new java.util.ArrayList<>(diags);
+    ordered.sort(java.util.Comparator.comparing((Diagnostic d) -> d.severity() != Severity.ERROR));
+    for (Diagnostic d : ordered) {
       boolean wanted =
           d.severity() == Severity.ERROR
               || (d.severity() == Severity.WARNING && !common.quiet)
@@ -65,7 +68,7 @@ final class ProgramLoader {
       if (!wanted) {
         continue;
       }
-      if (!common.verbose && shown >= limit) {
+      if (!common.verbose && shown >= limit && d.severity() != Severity.ERROR) {
         hidden++;
         continue;
       }
