@@ -85,7 +85,7 @@ final class MemwalkCommand implements Callable<Integer> {
         case dot -> StageGraphExport.dot(report, w);
         case graphml -> StageGraphExport.graphml(report, w);
         case sarif -> Sarif.write(report.diagnostics(), VersionProvider.version(), w);
-        default -> ReportJson.write(report, stats, w);
+        default -> ReportJson.write(report, java.nio.file.Path.of("").toAbsolutePath().toString(), stats, w);
       }
     });
     var err = spec.commandLine().getErr();

@@ -9,15 +9,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.broomstick.memwalk.liveness.Liveness;
 import org.jgrapht.Graph;
-import org.jgrapht.alg.color.BrownBacktrackColoring;
 import org.jgrapht.alg.color.SaturationDegreeColoring;
-import org.jgrapht.alg.interfaces.VertexColoringAlgorithm;
 import org.jgrapht.graph.DefaultEdge;
 import org.jgrapht.graph.SimpleGraph;
 
 /**
  * Builds the interference graph of the per-task objects from the liveness result and colours it:
- * exactly (JGraphT's backtracking) up to {@value #EXACT_LIMIT} objects, by DSatur beyond. Colours
+ * exactly (backtracking) up to {@value #EXACT_LIMIT} objects, by JGraphT's DSatur beyond. Colours
  * are renumbered in the order objects first appear, so the result does not depend on the
  * algorithm's internal numbering.
  */
@@ -43,17 +41,16 @@ public final class InterferenceColouring {
         }
       }
     }
-    if (g.vertexSet().isEmpty()) {
-      return new Colouring(Map.of(), List.of(), 0, true); // JGraphT's backtracking fails on an empty graph
-    }
     boolean exact = g.vertexSet().size() <= EXACT_LIMIT;
-    VertexColoringAlgorithm.Coloring<String> c =
-        exact ? new BrownBacktrackColoring<>(g).getColoring() : new SaturationDegreeColoring<>(g).getColoring();
+    Map<String, Integer> raw = new SaturationDegreeColoring<>(g).getColoring().getColors();
+    if (exact) {
+      raw = exact(g, objects, raw);
+    }
     Map<Integer, Integer> renumber = new HashMap<>();
     Map<String, Integer> colours = new LinkedHashMap<>();
     for (String o : objects) {
-      int raw = c.getColors().get(o);
-      colours.put(o, renumber.computeIfAbsent(raw, k -> renumber.size()));
+      int c = raw.get(o);
+      colours.put(o, renumber.computeIfAbsent(c, k -> renumber.size()));
     }
     List<List<String>> edges = new ArrayList<>();
     for (DefaultEdge e : g.edgeSet()) {
@@ -63,6 +60,51 @@ public final class InterferenceColouring {
     }
     edges.sort((x, y) -> x.get(0).equals(y.get(0)) ? x.get(1).compareTo(y.get(1)) : x.get(0).compareTo(y.get(0)));
     return new Colouring(colours, edges, renumber.size(), exact);
+  }
+
+  /**
+   * A colouring with the fewest colours: tries k = 1, 2, … below the heuristic's count by
+   * backtracking over the vertices in decreasing degree. (JGraphT's BrownBacktrackColoring fails on
+   * a one-vertex graph in 1.5.2, hence our own; the graphs here have at most EXACT_LIMIT vertices.)
+   */
+  private static Map<String, Integer> exact(Graph<String, DefaultEdge> g, Collection<String> objects, Map<String, Integer> heuristic) {
+    List<String> order = new ArrayList<>(objects);
+    order.sort((a, b) -> Integer.compare(g.degreeOf(b), g.degreeOf(a)));
+    int best = (int) heuristic.values().stream().distinct().count();
+    for (int k = 1; k < best; k++) {
+      Map<String, Integer> c = new HashMap<>();
+      if (assign(g, order, 0, k, c)) {
+        return c;
+      }
+    }
+    return heuristic;
+  }
+
+  private static boolean assign(Graph<String, DefaultEdge> g, List<String> order, int i, int k, Map<String, Integer> c) {
+    if (i == order.size()) {
+      return true;
+    }
+    String v = order.get(i);
+    int used = (int) c.values().stream().distinct().count();
+    // A fresh colour is only tried once (colours are interchangeable): symmetry breaking.
+    for (int colour = 0; colour < Math.min(k, used + 1); colour++) {
+      boolean free = true;
+      for (DefaultEdge e : g.edgesOf(v)) {
+        String u = org.jgrapht.Graphs.getOppositeVertex(g, e, v);
+        if (Integer.valueOf(colour).equals(c.get(u))) {
+          free = false;
+          break;
+        }
+      }
+      if (free) {
+        c.put(v, colour);
+        if (assign(g, order, i + 1, k, c)) {
+          return true;
+        }
+        c.remove(v);
+      }
+    }
+    return false;
   }
 
   private static TreeSet<String> union(Collection<String> a, Collection<String> b) {

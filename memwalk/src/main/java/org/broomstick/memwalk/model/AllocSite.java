@@ -8,6 +8,8 @@ package org.broomstick.memwalk.model;
  * @param sizeBytes the size when it is a compile-time constant (or given by the spec), else null
  * @param ordinal the call's event number in its function's {@link FlowGraph}
  * @param result the points-to cell that receives the pointer (null when the value is dropped)
+ * @param sizeOffset character offset of the size argument, for the guarded rewrite (-1: none or
+ *     unknown); {@code sizeLength} its extent
  */
 public record AllocSite(
     String id,
@@ -21,7 +23,9 @@ public record AllocSite(
     boolean inMacro,
     int ordinal,
     int offset,
-    int length) {
+    int length,
+    int sizeOffset,
+    int sizeLength) {
 
   public static String idOf(SourceLocation at, String allocator) {
     return at.file() + ":" + at.line() + ":" + at.column() + "#" + allocator;

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.liveness.Liveness;
 import org.broomstick.memwalk.model.AllocSite;
+import org.broomstick.memwalk.model.FreeSite;
 import org.broomstick.memwalk.model.Function;
 import org.broomstick.memwalk.model.InputFile;
 import org.broomstick.memwalk.objects.Objects;
@@ -28,7 +29,8 @@ import org.broomstick.memwalk.stack.StackSummary;
  * Writes {@code report.json} (SPEC §10), the value stingygen reads. Beyond the fields SPEC §10
  * names, stages carry {@code entryStage}, {@code rank}, {@code mustLiveIn} and {@code liveAtExit},
  * objects their {@code count} and {@code reason}, and {@code globals} lists the static variables with
- * their class, so stingygen can size the final globals without the program.
+ * their class, so stingygen can size the final globals without the program; objects and {@code
+ * freeSites} carry the character offsets of their calls (and of the size argument) for stingify.
  */
 public final class ReportJson {
   /** Bumped when a field changes meaning or is removed; adding fields keeps it. */
@@ -39,9 +41,20 @@ public final class ReportJson {
   private ReportJson() {}
 
   public static void write(Report r, Map<String, Object> stats, Writer out) throws IOException {
+    write(r, null, stats, out);
+  }
+
+  /**
+   * @param base the absolute directory the report's relative paths are relative to (the working
+   *     directory of the analysis), recorded so stingify finds the files from anywhere; null omits it
+   */
+  public static void write(Report r, String base, Map<String, Object> stats, Writer out) throws IOException {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("language", r.program().language());
+    if (base != null) {
+      root.put("base", base);
+    }
     ArrayNode inputs = root.putArray("inputs");
     for (InputFile f : r.program().inputs()) {
       inputs.addObject().put("path", f.path()).put("sha256", f.sha256());
@@ -141,7 +154,24 @@ public final class ReportJson {
       }
       strings(n.putArray("freedIn"), f == null ? List.of() : f.freedIn());
       n.put("inMacro", a.inMacro());
+      n.put("offset", a.offset()).put("length", a.length());
+      n.put("sizeOffset", a.sizeOffset()).put("sizeLength", a.sizeLength());
       n.put("reason", c.reason());
+    }
+    ArrayNode frees = root.putArray("freeSites");
+    for (FreeSite f : r.program().frees()) {
+      ObjectNode n = frees.addObject();
+      n.put("id", f.id()).put("function", f.function()).put("freer", f.freer());
+      ScgJson.location(n, f.location());
+      n.put("pointer", f.pointerText());
+      ArrayNode rel = n.putArray("releases");
+      for (String o : new TreeSet<>(r.pointsTo().of(f.pointer()))) {
+        if (o.startsWith("heap:")) {
+          rel.add(o.substring(5));
+        }
+      }
+      n.put("inMacro", f.inMacro());
+      n.put("offset", f.offset()).put("length", f.length());
     }
     ArrayNode globals = root.putArray("globals");
     for (Objects.GlobalVariable g : r.objects().globals()) {

@@ -126,6 +126,8 @@ public final class SiteBinder {
       List<Diagnostic> diags) {
     String sizeExpr;
     Long size;
+    int sizeOffset = -1;
+    int sizeLength = 0;
     if (m.sizeParam() >= 0) {
       if (m.sizeParam() >= c.args().size()) {
         diags.add(
@@ -139,6 +141,8 @@ public final class SiteBinder {
         Argument a = c.args().get(m.sizeParam());
         sizeExpr = a.text();
         size = a.constant();
+        sizeOffset = a.offset();
+        sizeLength = a.length();
       }
     } else {
       sizeExpr = m.fixedSize() == null ? "" : m.fixedSize();
@@ -164,7 +168,9 @@ public final class SiteBinder {
         c.inMacro(),
         c.ordinal(),
         c.offset(),
-        c.length());
+        c.length(),
+        sizeOffset,
+        sizeLength);
   }
 
   /** Spec hints select sites by {@code file:line} or {@code file:function}. */

@@ -1450,7 +1450,9 @@ final class UnitExtractor {
               constant = v.isPresent() ? v.getAsLong() : null;
             }
           }
-          args.add(new Argument(c, text, constant));
+          IASTFileLocation al = bound && !fromMacro(ae) ? ae.getFileLocation() : null;
+          args.add(al == null ? new Argument(c, text, constant)
+              : new Argument(c, text, constant, al.getNodeOffset(), al.getNodeLength()));
           if (callee != null && c != null) {
             constraints.add(new Constraint.Copy(Constraint.param(callee, i), c));
           }

@@ -1,0 +1,13 @@
+package org.broomstick.stingify;
+
+/**
+ * Something stingify reports about a site or a file: printed gcc-style, {@code
+ * file:line:col: warning: message [key]}. Stable keys: {@code stingify.macro-site}, {@code
+ * stingify.left-alone}, {@code stingify.unexpected-text}, {@code stingify.stale}.
+ */
+public record Finding(String file, int line, int column, String severity, String key, String message) {
+  public String format() {
+    String at = file == null ? "<unknown>" : line > 0 ? file + ":" + line + (column > 0 ? ":" + column : "") : file;
+    return at + ": " + severity + ": " + message + " [" + key + "]";
+  }
+}
