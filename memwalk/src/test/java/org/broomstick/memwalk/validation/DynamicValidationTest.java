@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,6 +133,80 @@ class DynamicValidationTest {
 
     assertThat(result.recall()).isEqualTo(1.0);
     assertThat(result.violations()).containsExactly("task 1 holds x.c:1#a and x.c:2#a at once, both colour 0");
+  }
+
+  // ------------------------------------------------------------------ memwalk against both
+
+  /** memwalk's report on an example, in the terms of the facts (ids without columns). */
+  private static MemwalkFacts memwalk(String example) throws Exception {
+    Path dir = EXAMPLES.resolve(example);
+    var r = org.broomstick.memwalk.frontend.c.CFrontend.load(new org.broomstick.memwalk.frontend.c.CFrontend.Options(
+        List.of(dir.resolve(example + ".c")), null, List.of(EXAMPLES.resolve("../../include").normalize()), Map.of(),
+        List.of(), org.broomstick.memwalk.spec.ServerSpec.EMPTY, null, false, 1, dir, "gcc", null));
+    var report = org.broomstick.memwalk.Memwalk.analyse(r.program(), org.broomstick.memwalk.Memwalk.Options.DEFAULTS);
+    Map<String, String> entry = new HashMap<>();
+    report.stages().stages().forEach(s -> entry.put(s.id(), s.entry()));
+    Set<List<String>> edges = new HashSet<>();
+    report.stages().stages().forEach(s -> s.successors().forEach(t -> edges.add(List.of(s.entry(), entry.get(t)))));
+    Map<String, Set<String>> liveIn = new HashMap<>();
+    Map<String, Set<String>> allocates = new HashMap<>();
+    for (var f : report.liveness().stages()) {
+      liveIn.put(entry.get(f.stage()), noColumns(f.liveIn()));
+      allocates.put(entry.get(f.stage()), noColumns(f.allocates()));
+    }
+    Set<List<String>> order = new HashSet<>();
+    report.orderConstraints().forEach(o -> order.add(List.of(noColumn(o.greater()), noColumn(o.lesser()))));
+    Map<String, Integer> colours = new HashMap<>();
+    report.colouring().colours().forEach((o, c) -> colours.put(noColumn(o), c));
+    Map<String, String> classes = new HashMap<>();
+    report.objects().objects().forEach((o, c) -> classes.put(noColumn(o), c.objectClass().label()));
+    return new MemwalkFacts(StaticFacts.of(edges, liveIn, allocates, order, colours), classes);
+  }
+
+  record MemwalkFacts(StaticFacts facts, Map<String, String> classes) {}
+
+  private static String noColumn(String id) {
+    return id.replaceFirst(":(\\d+):\\d+#", ":$1#");
+  }
+
+  private static Set<String> noColumns(Set<String> ids) {
+    Set<String> out = new HashSet<>();
+    ids.forEach(i -> out.add(noColumn(i)));
+    return out;
+  }
+
+  /** Colours as the partition of objects they induce: numbering is arbitrary. */
+  private static Set<Set<String>> groups(Map<String, Integer> colours) {
+    Map<Integer, Set<String>> by = new HashMap<>();
+    colours.forEach((o, c) -> by.computeIfAbsent(c, k -> new HashSet<>()).add(o));
+    return new HashSet<>(by.values());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fig52", "handlers", "cycle"})
+  void memwalkDerivesExactlyTheHandDerivedFacts(String example) throws Exception {
+    Path golden = EXAMPLES.resolve(example).resolve("expected-facts.json");
+    StaticFacts expected = StaticFacts.load(golden);
+    MemwalkFacts got = memwalk(example);
+    assertThat(got.facts().eventEdges()).as("event edges").isEqualTo(expected.eventEdges());
+    assertThat(got.facts().liveIn()).as("L_s").isEqualTo(expected.liveIn());
+    assertThat(got.facts().allocates()).as("A_s").isEqualTo(expected.allocates());
+    assertThat(got.facts().orderConstraints()).as("order constraints").isEqualTo(expected.orderConstraints());
+    assertThat(groups(got.facts().colours())).as("colour classes").isEqualTo(groups(expected.colours()));
+    Map<String, String> classes = new HashMap<>();
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(golden.toFile()).get("objects")
+        .fields().forEachRemaining(e -> classes.put(e.getKey(), e.getValue().get("class").asText()));
+    assertThat(got.classes()).as("object classes").isEqualTo(classes);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"fig52", "handlers", "cycle"})
+  void everyObservedFactIsInMemwalksReport(String example) throws Exception {
+    DynamicValidation.Result result = DynamicValidation.validate(trace(example), memwalk(example).facts());
+
+    System.out.print(result.render(example + " (memwalk)"));
+    assertThat(result.allViolations()).isEmpty();
+    assertThat(result.recall()).isEqualTo(1.0);
   }
 
   /** Builds the example with the tracer and runs it, once per example. */
