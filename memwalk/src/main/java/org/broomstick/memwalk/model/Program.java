@@ -10,6 +10,8 @@ import org.broomstick.memwalk.spec.ServerSpec;
  * The language-neutral program model a frontend produces (SPEC §4): functions, calls, the
  * points-to constraints of their bodies, the control flow of each body, globals, and the sites bound to the server interface.
  * Immutable; every list is in a deterministic order independent of file order and threads.
+ * {@code recursionBounds} gives, per function id, the most nested activations a {@code stingy_count}
+ * on the function allows (the bound of its recursion, SPEC §5.7).
  */
 public record Program(
     String language,
@@ -23,6 +25,7 @@ public record Program(
     List<FreeSite> frees,
     List<QueueSite> queues,
     List<FlowGraph> flows,
+    Map<String, Long> recursionBounds,
     ServerSpec spec,
     List<Diagnostic> diagnostics) {
 
@@ -37,6 +40,7 @@ public record Program(
     frees = List.copyOf(frees);
     queues = List.copyOf(queues);
     flows = List.copyOf(flows);
+    recursionBounds = Map.copyOf(recursionBounds);
     diagnostics = List.copyOf(diagnostics);
   }
 

@@ -17,7 +17,9 @@ import org.broomstick.memwalk.scg.StageGraph;
 /**
  * The stack a stage needs is the heaviest call path from its entry, each function weighing its
  * frame (estimate or GCC's {@code .su} figure); library functions outside the inputs weigh 0. A
- * path through recursion has no bound. The scheduler's share is its heaviest path to a function
+ * path through recursion has no bound unless a function of the recursive component declares one
+ * with {@code stingy_count(k)} (at most k nested activations), as SPEC §5.7 treats recursion like
+ * cycles. The scheduler's share is its heaviest path to a function
  * that dispatches a stage (SPEC §5.7).
  */
 public final class StackAnalysis {
@@ -32,6 +34,9 @@ public final class StackAnalysis {
     }
     Map<String, Function> fns = sg.callGraph().program().functionsById();
     Set<String> recursive = cycles.recursiveFunctions();
+    Map<String, List<String>> byFunction = new HashMap<>();
+    cycles.recursion().forEach(c -> c.forEach(f -> byFunction.put(f, c)));
+    Recursion rec = new Recursion(byFunction, sg.callGraph().program().recursionBounds());
     Map<String, Long> perStage = new LinkedHashMap<>();
     TreeMap<Long, Integer> buckets = new TreeMap<>();
     boolean unbounded = false;
@@ -39,7 +44,7 @@ public final class StackAnalysis {
     for (Stage s : sg.stages()) {
       Set<String> members = Set.copyOf(s.functions());
       Map<String, Long> memo = new HashMap<>();
-      Long d = heaviest(s.id(), members, calls, fns, recursive, memo);
+      Long d = heaviest(s.id(), members, calls, fns, rec, memo);
       perStage.put(s.id(), d);
       if (d == null) {
         unbounded = true;
@@ -59,31 +64,83 @@ public final class StackAnalysis {
     return fn == null ? 0 : fn.frameBytes();
   }
 
-  /** Heaviest path from {@code f} inside {@code members}; null when it meets recursion. */
+  /**
+   * Heaviest path from {@code f} inside {@code members}; null when it meets unbounded recursion. A
+   * recursive component whose functions carry a {@code stingy_count} bound k weighs k times the
+   * sum of its frames (each activation at most every frame of the cycle), then its heaviest exit.
+   */
   private static Long heaviest(
       String f, Set<String> members, Map<String, Set<String>> calls, Map<String, Function> fns,
-      Set<String> recursive, Map<String, Long> memo) {
-    if (recursive.contains(f)) {
-      return null;
-    }
+      Recursion rec, Map<String, Long> memo) {
     if (memo.containsKey(f)) {
       return memo.get(f);
+    }
+    List<String> component = rec.componentOf(f);
+    Long total;
+    if (component != null) {
+      Long k = rec.bound(component);
+      if (k == null) {
+        total = null;
+      } else {
+        memo.put(f, null); // guards the walk; replaced below
+        long frames = 0;
+        long exit = 0;
+        boolean unbounded = false;
+        for (String g : component) {
+          frames += frame(g, fns);
+          for (String c : calls.getOrDefault(g, Set.of())) {
+            if (!members.contains(c) || component.contains(c)) {
+              continue;
+            }
+            Long d = heaviest(c, members, calls, fns, rec, memo);
+            if (d == null) {
+              unbounded = true;
+            } else {
+              exit = Math.max(exit, d);
+            }
+          }
+        }
+        total = unbounded ? null : k * frames + exit;
+      }
+      for (String g : component) {
+        memo.put(g, total);
+      }
+      return total;
     }
     long best = 0;
     for (String c : calls.getOrDefault(f, Set.of())) {
       if (!members.contains(c)) {
         continue;
       }
-      Long d = heaviest(c, members, calls, fns, recursive, memo);
+      Long d = heaviest(c, members, calls, fns, rec, memo);
       if (d == null) {
         memo.put(f, null);
         return null;
       }
       best = Math.max(best, d);
     }
-    long total = frame(f, fns) + best;
+    total = frame(f, fns) + best;
     memo.put(f, total);
     return total;
+  }
+
+  /** The recursive components and the bounds declared on their functions. */
+  private record Recursion(Map<String, List<String>> byFunction, Map<String, Long> bounds) {
+    List<String> componentOf(String f) {
+      return byFunction.get(f);
+    }
+
+    /** The smallest bound declared on a function of the component; null when none is. */
+    Long bound(List<String> component) {
+      Long k = null;
+      for (String g : component) {
+        Long b = bounds.get(g);
+        if (b != null && (k == null || b < k)) {
+          k = b;
+        }
+      }
+      return k;
+    }
   }
 
   /**

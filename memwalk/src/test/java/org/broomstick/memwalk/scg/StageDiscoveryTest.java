@@ -104,6 +104,31 @@ class StageDiscoveryTest {
   }
 
   @Test
+  void aStingyCountOnARecursiveFunctionBoundsItsStackLikeACycle() throws Exception {
+    StageGraph sg = stages(IFACE + """
+        void respond(struct task *t) {}
+        int even(int n);
+        int odd(int n) __attribute__((stingy_count(8)));
+        int odd(int n) { char pad[100]; pad[0] = (char) n; return n ? even(n - 1) + pad[0] : 0; }
+        int even(int n) { char pad[40]; pad[0] = (char) n; return n ? odd(n - 1) + pad[0] : 1; }
+        void leaf(void) { char big[512]; big[0] = 0; (void) big; }
+        int walk_then_leaf(int n) { leaf(); return odd(n); }
+        void list_dir(struct task *t) { walk_then_leaf(3); queue(t, respond); }
+        void accept_it(struct task *t) { queue(t, list_dir); }
+        """, null);
+    Cycles cycles = CycleFinder.find(sg);
+    assertThat(cycles.recursion()).containsExactly(List.of("even", "odd"));
+    Map<String, Function> fns = sg.callGraph().program().functionsById();
+    StackSummary stack = StackAnalysis.analyse(sg, cycles);
+    // 8 activations of the {odd, even} cycle, each at most both frames; the leaf is a sibling path.
+    long cycle = 8 * (fns.get("odd").frameBytes() + fns.get("even").frameBytes());
+    long expected = fns.get("list_dir").frameBytes() + fns.get("walk_then_leaf").frameBytes()
+        + Math.max(cycle, fns.get("leaf").frameBytes());
+    assertThat(stack.stageBytes().get("list_dir")).isEqualTo(expected);
+    assertThat(stack.totalBytes()).isNotNull();
+  }
+
+  @Test
   void aStagesStackIsItsHeaviestCallPathAndTheSchedulerAddsItsShare() throws Exception {
     StageGraph sg = stages(IFACE + """
         struct task { stage_fn *next; };

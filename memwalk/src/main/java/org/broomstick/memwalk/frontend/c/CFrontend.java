@@ -339,7 +339,7 @@ public final class CFrontend {
   }
 
   private static UnitFacts emptyFacts(String unit) {
-    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), ServerSpec.EMPTY, List.of(), List.of(), Map.of(), List.of(), true);
+    return new UnitFacts(unit, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), ServerSpec.EMPTY, List.of(), List.of(), Map.of(), List.of(), true);
   }
 
   private static UnitFacts parseUnit(UnitConfig u, Run run) {
@@ -443,6 +443,7 @@ public final class CFrontend {
     List<CallSite> calls = new ArrayList<>();
     List<FieldStore> fieldStores = new ArrayList<>();
     Map<String, FlowGraph> flows = new TreeMap<>();
+    Map<String, Long> recursionBounds = new TreeMap<>();
     Map<String, String> flowUnit = new HashMap<>();
     ServerSpec declared = ServerSpec.EMPTY;
     Set<String> files = new TreeSet<>();
@@ -461,6 +462,7 @@ public final class CFrontend {
       for (Global g : f.globals()) {
         globals.merge(g.id(), g, (a, b) -> a.sizeBytes() != null ? a : b);
       }
+      f.recursionBounds().forEach((fn, n) -> recursionBounds.merge(fn, n, Math::min));
       for (FlowGraph flow : f.flows()) {
         if (flows.putIfAbsent(flow.function(), flow) == null) {
           flowUnit.put(flow.function(), f.unit());
@@ -567,6 +569,7 @@ public final class CFrontend {
         bound.frees(),
         bound.queues(),
         List.copyOf(flows.values()),
+        recursionBounds,
         spec,
         diags.snapshot());
   }

@@ -104,6 +104,7 @@ final class UnitExtractor {
   private final Map<String, Global> globals = new LinkedHashMap<>();
   private final List<FieldStore> fieldStores = new ArrayList<>();
   private final Map<String, FlowGraph> flows = new LinkedHashMap<>();
+  private final Map<String, Long> recursionBounds = new LinkedHashMap<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<IBinding, String> functionIds = new HashMap<>();
   private final Map<ICompositeType, String> compositeKeys = new HashMap<>();
@@ -197,6 +198,7 @@ final class UnitExtractor {
         List.copyOf(globals.values()),
         List.copyOf(fieldStores),
         List.copyOf(flows.values()),
+        Map.copyOf(recursionBounds),
         declared,
         List.copyOf(conflicts),
         headers,
@@ -414,6 +416,7 @@ final class UnitExtractor {
         Function f = declaredFunction(fn, dtor);
         functions.putIfAbsent(f.id(), f);
         functionAttributes(fn.getName(), dtor, spec);
+        declaredHints(dtor);
       } else if (b instanceof IVariable v) {
         String cell = variableCell(v, null);
         Long size = sizeOfType(v.getType());
@@ -437,6 +440,7 @@ final class UnitExtractor {
     }
     String id = functionId(fn);
     functionAttributes(fn.getName(), dtor, fd.getDeclSpecifier());
+    declaredHints(dtor);
     Lowering low = new Lowering(id);
     List<String> params = new ArrayList<>();
     if (dtor instanceof IASTStandardFunctionDeclarator sfd) {
@@ -692,6 +696,8 @@ final class UnitExtractor {
     collect(d, attrs);
     if (d.getParent() instanceof IASTSimpleDeclaration sd) {
       collect(sd.getDeclSpecifier(), attrs);
+    } else if (d.getParent() instanceof IASTFunctionDefinition fd) {
+      collect(fd.getDeclSpecifier(), attrs);
     }
     Long size = null;
     Long count = null;
@@ -721,6 +727,9 @@ final class UnitExtractor {
     IBinding b = innermost(d).getName().resolveBinding();
     if (b instanceof IVariable || b instanceof IField) {
       hintCache.merge(b, new Hints(size, count), Hints::overriddenBy);
+    } else if (b instanceof IFunction fn && count != null) {
+      // On a function, stingy_count bounds its recursion: at most this many nested activations.
+      recursionBounds.merge(functionId(fn), count, Math::min);
     }
   }
 

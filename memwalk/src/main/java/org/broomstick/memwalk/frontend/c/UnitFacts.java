@@ -15,6 +15,7 @@ import org.broomstick.memwalk.spec.ServerSpec;
  * dropped as soon as the unit is read.
  *
  * @param flows the control flow of each function the unit defines
+ * @param recursionBounds {@code stingy_count} declared on functions: their most nested activations
  * @param headers the non-system headers the unit included (absolute paths)
  * @param fixedSizes values of fixed-size allocators' size expressions in this unit's types
  * @param hadErrors the unit had syntax or preprocessor errors in the user's files
@@ -27,6 +28,7 @@ record UnitFacts(
     List<Global> globals,
     List<FieldStore> fieldStores,
     List<FlowGraph> flows,
+    java.util.Map<String, Long> recursionBounds,
     ServerSpec declared,
     List<String> declarationConflicts,
     List<String> headers,
