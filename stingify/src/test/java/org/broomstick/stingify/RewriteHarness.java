@@ -33,9 +33,16 @@ import org.broomstick.stingify.input.StingifyInput;
  */
 final class RewriteHarness {
   private final Path dir;
+  private final String spec;
 
   RewriteHarness(Path dir) {
+    this(dir, null);
+  }
+
+  /** @param spec a broomstick.yaml beside the source, or null */
+  RewriteHarness(Path dir, String spec) {
     this.dir = dir;
+    this.spec = spec;
   }
 
   /** The outcome of one stingify run on one file. */
@@ -75,8 +82,13 @@ final class RewriteHarness {
   }
 
   Path analyse(Path d) throws IOException {
+    Path specFile = null;
+    if (spec != null) {
+      specFile = d.resolve("broomstick.yaml");
+      Files.writeString(specFile, spec);
+    }
     var r = CFrontend.load(new CFrontend.Options(
-        List.of(d.resolve("s.c")), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, d, "gcc", null));
+        List.of(d.resolve("s.c")), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, specFile, false, 1, d, "gcc", null));
     Report report = Memwalk.analyse(r.program(), Memwalk.Options.DEFAULTS);
     StringWriter w = new StringWriter();
     ReportJson.write(report, d.toString(), Map.of(), w);

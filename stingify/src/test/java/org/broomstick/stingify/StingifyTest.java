@@ -89,6 +89,43 @@ class StingifyTest {
   }
 
   @Test
+  void anAllocatorWhoseCallerExpectsMoreThanTheBufferGoesThroughTheSpecsWrapper() throws Exception {
+    // Thesis figure 7.5: get_abuf(req, n) returns the buffer after filling req->abuf.
+    String spec = """
+        malloc: [{function: get_abuf, params: [X, size], wrapper: stingy_usr_wrapper1}]
+        free: [{function: free_abuf, params: [ptr]}]
+        queueStage: [{function: queue, params: [T, S]}]
+        """;
+    String prelude = """
+        #include <stddef.h>
+        struct abuf { char *buf; int flags; };
+        struct task { struct abuf abuf; };
+        typedef void stage_fn(struct task *);
+        void queue(struct task *t, stage_fn *s);
+        char *get_abuf(struct task *req, size_t n);
+        void free_abuf(char *buf);
+        char *stingy_usr_wrapper1(void *buf, struct task *req);
+        """;
+    new RewriteHarness(dir, spec).rewrite(prelude + """
+        void sent(struct task *t) { free_abuf(t->abuf.buf); }
+        void send_header(struct task *t) {
+          char *buff = get_abuf(t, 512);
+          t->abuf.buf = buff;
+          queue(t, sent);
+        }
+        void driver(struct task *t) { queue(t, send_header); }
+        """, "#include \"stingy_config.h\"\n" + prelude + """
+        void sent(struct task *t) { stingy_free(t->abuf.buf); }
+        void send_header(struct task *t) {
+          char *buff = stingy_usr_wrapper1(stingy_alloc(O_11), t);
+          t->abuf.buf = buff;
+          queue(t, sent);
+        }
+        void driver(struct task *t) { queue(t, send_header); }
+        """);
+  }
+
+  @Test
   void sitesInsideMacrosAreReportedAndLeftAlone() throws Exception {
     List<Finding> f = h().unchanged("""
         #include <stdlib.h>

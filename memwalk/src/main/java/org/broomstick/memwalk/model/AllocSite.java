@@ -8,6 +8,9 @@ package org.broomstick.memwalk.model;
  * @param sizeBytes the size when it is a compile-time constant (or given by the spec), else null
  * @param ordinal the call's event number in its function's {@link FlowGraph}
  * @param result the points-to cell that receives the pointer (null when the value is dropped)
+ * @param sizeParam the index of the size argument (-1: a fixed-size allocator)
+ * @param args the argument texts (null entries where unknown), for a wrapper call
+ * @param wrapper the spec's wrapper for this allocator (thesis figure 7.5), or null
  * @param sizeOffset character offset of the size argument, for the guarded rewrite (-1: none or
  *     unknown); {@code sizeLength} its extent
  */
@@ -25,7 +28,14 @@ public record AllocSite(
     int offset,
     int length,
     int sizeOffset,
-    int sizeLength) {
+    int sizeLength,
+    int sizeParam,
+    java.util.List<String> args,
+    String wrapper) {
+
+  public AllocSite {
+    args = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(args));
+  }
 
   public static String idOf(SourceLocation at, String allocator) {
     return at.file() + ":" + at.line() + ":" + at.column() + "#" + allocator;

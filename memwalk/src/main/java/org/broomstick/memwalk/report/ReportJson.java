@@ -155,7 +155,10 @@ public final class ReportJson {
       strings(n.putArray("freedIn"), f == null ? List.of() : f.freedIn());
       n.put("inMacro", a.inMacro());
       n.put("offset", a.offset()).put("length", a.length());
-      n.put("sizeOffset", a.sizeOffset()).put("sizeLength", a.sizeLength());
+      n.put("sizeOffset", a.sizeOffset()).put("sizeLength", a.sizeLength()).put("sizeParam", a.sizeParam());
+      ArrayNode args = n.putArray("args");
+      a.args().forEach(args::add);
+      n.put("wrapper", a.wrapper());
       n.put("reason", c.reason());
     }
     ArrayNode frees = root.putArray("freeSites");

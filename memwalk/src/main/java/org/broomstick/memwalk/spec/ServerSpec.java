@@ -57,8 +57,17 @@ public record ServerSpec(
    * allocator ({@code sizeParam == -1}), the expression {@code fixedSize} (e.g. {@code
    * sizeof(tux_req_t)}).
    */
+  /**
+   * @param wrapper a user function stingify calls on the Stingy object when the caller expects
+   *     something other than the raw pointer (thesis figure 7.5): {@code wrapper(obj, other args)};
+   *     null when the raw pointer is what the allocator returns
+   */
   public record AllocFunction(
-      String name, int sizeParam, String fixedSize, SourceLocation declaredAt) {}
+      String name, int sizeParam, String fixedSize, SourceLocation declaredAt, String wrapper) {
+    public AllocFunction(String name, int sizeParam, String fixedSize, SourceLocation declaredAt) {
+      this(name, sizeParam, fixedSize, declaredAt, null);
+    }
+  }
 
   /** A {@code Free} function and the index of its pointer parameter. */
   public record FreeFunction(String name, int ptrParam, SourceLocation declaredAt) {}
@@ -115,6 +124,12 @@ public record ServerSpec(
           V old = out.putIfAbsent(name, v);
           if (old != null && !sameDeclaration(old, v)) {
             conflicts.add(what + " " + name + " is declared differently at " + where(old) + " and " + where(v));
+          } else if (old instanceof AllocFunction x && v instanceof AllocFunction y && x.wrapper() == null
+              && y.wrapper() != null) {
+            // A yaml entry may add a wrapper to an allocator the sources declare.
+            @SuppressWarnings("unchecked")
+            V withWrapper = (V) new AllocFunction(x.name(), x.sizeParam(), x.fixedSize(), x.declaredAt(), y.wrapper());
+            out.put(name, withWrapper);
           }
         });
     return out;
@@ -125,7 +140,8 @@ public record ServerSpec(
       return x.params().equals(y.params());
     }
     if (a instanceof AllocFunction x && b instanceof AllocFunction y) {
-      return x.sizeParam() == y.sizeParam() && java.util.Objects.equals(x.fixedSize(), y.fixedSize());
+      return x.sizeParam() == y.sizeParam() && java.util.Objects.equals(x.fixedSize(), y.fixedSize())
+          && (x.wrapper() == null || y.wrapper() == null || x.wrapper().equals(y.wrapper()));
     }
     if (a instanceof FreeFunction x && b instanceof FreeFunction y) {
       return x.ptrParam() == y.ptrParam();

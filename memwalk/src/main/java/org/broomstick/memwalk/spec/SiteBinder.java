@@ -170,7 +170,10 @@ public final class SiteBinder {
         c.offset(),
         c.length(),
         sizeOffset,
-        sizeLength);
+        sizeLength,
+        m.sizeParam(),
+        c.args().stream().map(Argument::text).toList(),
+        m.wrapper());
   }
 
   /** Spec hints select sites by {@code file:line} or {@code file:function}. */

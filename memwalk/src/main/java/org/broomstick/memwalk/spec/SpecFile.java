@@ -376,8 +376,17 @@ public final class SpecFile {
 
   private void malloc(MappingNode e) {
     int before = errors;
-    Fields f = fields(e, MALLOC, List.of("function", "params", "size"));
+    Fields f = fields(e, MALLOC, List.of("function", "params", "size", "wrapper"));
     String name = functionName(f, e, MALLOC);
+    String wrapper = null;
+    Node wrapperNode = f.get("wrapper");
+    if (wrapperNode != null) {
+      if (wrapperNode instanceof ScalarNode sn && sn.getValue().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        wrapper = sn.getValue();
+      } else {
+        malformed(wrapperNode, "malloc wrapper" + forName(name) + " must be a C function name");
+      }
+    }
     Node paramsNode = f.get("params");
     Node sizeNode = f.get("size");
     int sizeParam = -1;
@@ -417,7 +426,7 @@ public final class SpecFile {
           mallocs,
           MALLOC,
           name,
-          new AllocFunction(name, sizeParam, fixedSize, at(e)),
+          new AllocFunction(name, sizeParam, fixedSize, at(e), wrapper),
           e,
           a -> Arrays.asList(a.sizeParam(), a.fixedSize()),
           AllocFunction::declaredAt);

@@ -17,6 +17,8 @@ import org.broomstick.stingify.input.ReleaseSite;
  *       expression, so it fits wherever the call was: the size is evaluated once into a temporary
  *       and the original call, given that temporary, serves sizes above the hint ({@code ({ … })}
  *       is a GNU C statement expression, accepted by gcc and clang);
+ *   <li>an allocator the spec gives a wrapper (figure 7.5) becomes {@code wrapper(stingy_alloc(ID),
+ *       other arguments)};
  *   <li>a free whose pointer may point to a managed object calls {@code stingy_free}, which hands
  *       pointers outside the slabs to {@code free}: the allocator family must be malloc's;
  *   <li>{@code #include "stingy_config.h"} once, before the first top-level {@code #include}.
@@ -57,7 +59,31 @@ public final class CRewriter {
             "the text at the allocation of " + a.id() + " is not a call of " + a.allocator() + "; not rewritten"));
         continue;
       }
-      if (a.sizeBytes() != null) {
+      if (a.wrapper() != null) {
+        // Figure 7.5: the caller expects what the allocator makes of a raw buffer; the wrapper
+        // does that to the Stingy object, given the call's other arguments.
+        if (a.sizeBytes() == null) {
+          findings.add(note(a, "stingify.left-alone",
+              "allocation of " + a.id() + " through wrapper " + a.wrapper() + " needs a constant size; left to " + a.allocator()));
+          continue;
+        }
+        List<String> rest = new ArrayList<>();
+        boolean known = true;
+        for (int i = 0; i < a.args().size(); i++) {
+          if (i != a.sizeParam()) {
+            known &= a.args().get(i) != null;
+            rest.add(a.args().get(i));
+          }
+        }
+        if (!known) {
+          findings.add(warning(a, "stingify.unexpected-text",
+              "the arguments of " + a.id() + " are not known; the wrapper call cannot be written"));
+          continue;
+        }
+        StringBuilder w = new StringBuilder(a.wrapper()).append("(stingy_alloc(").append(id).append(')');
+        rest.forEach(x -> w.append(", ").append(x));
+        edits.add(new TextEdit(file, a.offset(), a.length(), w.append(')').toString()));
+      } else if (a.sizeBytes() != null) {
         edits.add(new TextEdit(file, a.offset(), a.length(), "stingy_alloc(" + id + ")"));
       } else if (a.sizeHint() != null) {
         int rel = a.sizeOffset() - a.offset();

@@ -42,7 +42,8 @@ public final class InputReader {
           text(o, "id", at), text(site, "file", at + ".site"), site.path("line").asInt(), site.path("column").asInt(),
           text(o, "allocator", at), text(o, "class", at), longOrNull(o, "sizeBytes"), longOrNull(o, "sizeHint"),
           o.path("inMacro").asBoolean(false), integer(o, "offset", at), o.path("length").asInt(0),
-          o.path("sizeOffset").asInt(-1), o.path("sizeLength").asInt(0)));
+          o.path("sizeOffset").asInt(-1), o.path("sizeLength").asInt(0), o.path("sizeParam").asInt(-1),
+          args(o.path("args")), o.hasNonNull("wrapper") ? o.get("wrapper").asText() : null));
     }
     List<ReleaseSite> frees = new ArrayList<>();
     i = 0;
@@ -116,6 +117,12 @@ public final class InputReader {
       throw new InputException(where + ": \"" + field + "\" missing or not an integer (a report from an older memwalk?)");
     }
     return v.asInt();
+  }
+
+  private static List<String> args(JsonNode a) {
+    List<String> out = new ArrayList<>();
+    a.forEach(x -> out.add(x.isNull() ? null : x.asText()));
+    return out;
   }
 
   private static Long longOrNull(JsonNode n, String field) {
