@@ -427,8 +427,20 @@ final class Lowering {
         }
       }
       if (f != null) {
+        // Strings and boxes hold no program objects: library code cannot hand one back through them.
+        List<String> libraryArgs = new ArrayList<>(argCells);
+        for (int k = receiver ? 1 : 0; k < n; k++) {
+          if (holdsNothing(types[k - (receiver ? 1 : 0)])) {
+            libraryArgs.set(k, null);
+          }
+        }
+        String libraryResult = holdsNothing(Type.getReturnType(mi.desc)) ? null : result;
         for (Dispatch.Target tg : targets) {
-          bind(i, tg, receiver, argCells, result);
+          if (tg.app()) {
+            bind(i, tg, receiver, argCells, result);
+          } else {
+            library(i, receiver, libraryArgs, libraryResult);
+          }
         }
       }
       if (callee == null) {
@@ -484,10 +496,6 @@ final class Lowering {
 
     /** Arguments into the target's parameters, its return into the result. */
     private void bind(int i, Dispatch.Target tg, boolean receiver, List<String> args, String result) {
-      if (!tg.app()) {
-        library(i, receiver, args, result);
-        return;
-      }
       if (tg.captured() < 0) {
         for (int k = 0; k < args.size(); k++) {
           copy(Constraint.param(tg.function(), k), args.get(k));
@@ -714,6 +722,15 @@ final class Lowering {
     int dot = qualified.lastIndexOf('.');
     String cls = qualified.substring(0, dot);
     return cls.substring(cls.lastIndexOf('.') + 1) + qualified.substring(dot);
+  }
+
+  private static final Set<String> VALUES = Set.of(
+      "java/lang/String", "java/lang/Integer", "java/lang/Long", "java/lang/Short", "java/lang/Byte",
+      "java/lang/Character", "java/lang/Boolean", "java/lang/Double", "java/lang/Float", "java/lang/Class");
+
+  /** Immutable values of the JDK that cannot contain other objects. */
+  static boolean holdsNothing(Type t) {
+    return t.getSort() == Type.OBJECT && VALUES.contains(t.getInternalName());
   }
 
   static boolean isReference(Type t) {
