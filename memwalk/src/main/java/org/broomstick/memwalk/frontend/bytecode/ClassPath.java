@@ -277,6 +277,14 @@ final class ClassPath implements AutoCloseable {
         break;
       }
       MethodNode m = declared(n, name, desc);
+      if (m == null && (c.equals("java/lang/invoke/MethodHandle") || c.equals("java/lang/invoke/VarHandle"))) {
+        // Signature-polymorphic (JVMS §2.9.3): any descriptor calls the one native varargs method.
+        for (MethodNode p : n.methods) {
+          if (p.name.equals(name) && (p.access & (Opcodes.ACC_NATIVE | Opcodes.ACC_VARARGS)) == (Opcodes.ACC_NATIVE | Opcodes.ACC_VARARGS)) {
+            m = p;
+          }
+        }
+      }
       if (m != null) {
         return new Method(c, m, isApp(c));
       }

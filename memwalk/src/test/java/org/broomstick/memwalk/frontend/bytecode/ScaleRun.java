@@ -37,5 +37,7 @@ public final class ScaleRun {
         p.functions().stream().filter(f -> f.defined()).count(), r.stats().calls(), r.stats().unresolvedCalls(),
         p.constraints().size(), r.stats().libraryClasses(), g.callEdges(), g.eventEdges(),
         (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    p.diagnostics().stream().filter(d -> d.key().equals("bytecode.unresolved-call")).limit(3)
+        .forEach(d -> System.out.println("  e.g. " + d.format()));
   }
 }
