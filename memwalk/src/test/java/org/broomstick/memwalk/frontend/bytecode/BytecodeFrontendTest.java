@@ -389,4 +389,46 @@ class BytecodeFrontendTest {
     assertThat(f.stage(l, "Guarded.fail").liveIn()).containsExactly(buf);
     assertThat(f.stage(l, "Guarded.done").liveIn()).isEmpty();
   }
+
+  @Test
+  void aStoreIntoAStageFieldQueuesTheStageAndTheSchedulerDispatchesIt() throws Exception {
+    JavaFixture f = fixture("""
+        package demo;
+        import org.broomstick.annotations.*;
+        public class Conn {
+          @StageField Srv.Handler onReadable;
+          final Srv.Req req = new Srv.Req();
+          void open() { onReadable = this::read; }
+          void read(Srv.Req r) { onReadable = Conn::write; }
+          static void write(Srv.Req r) {}
+          @ScheduleStage static void run(@ScheduleStage.Task Srv.Req r, @ScheduleStage.Stage Srv.Handler h) { h.handle(r); }
+          @Scheduler void loop() { run(req, onReadable); }
+        }
+        """);
+    assertThat(f.targets("Conn.open", Edge.Kind.EVENT)).containsExactly("Conn.read");
+    assertThat(f.targets("Conn.read", Edge.Kind.EVENT)).containsExactly("Conn.write");
+    assertThat(f.program.queues()).extracting(q -> q.kind().name()).contains("STAGE_FIELD", "SCHEDULE_STAGE");
+    var scheduler = f.stages.scheduler().orElseThrow();
+    assertThat(f.name(scheduler.entry())).isEqualTo("Conn.loop");
+    assertThat(scheduler.dispatchers()).extracting(f::name).containsExactly("Conn.run");
+  }
+
+  @Test
+  void aFreeMethodWithoutParametersFreesItsReceiver() throws Exception {
+    JavaFixture f = fixture("""
+        package demo;
+        import org.broomstick.annotations.*;
+        public class Buf {
+          @Malloc(size = 256) static Buf take() { return new Buf(); }
+          @Free void give() {}
+          static void use() {
+            Buf b = take();
+            b.give();
+          }
+        }
+        """);
+    assertThat(f.program.allocs()).singleElement().satisfies(a -> assertThat(a.sizeBytes()).isEqualTo(256L));
+    var free = f.program.frees().get(0);
+    assertThat(f.pointsTo.of(free.pointer())).contains(f.program.allocs().get(0).heapObject());
+  }
 }
