@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parsers stay in their frontends (STYLE.md, example 1): CDT only in {@code frontend.c}, and no
+ * Parsers stay in their frontends (STYLE.md, example 1): CDT only in {@code frontend.c}, ASM only in {@code frontend.bytecode}, and no
  * analysis package reads files.
  */
 class LayeringTest {
@@ -28,6 +28,13 @@ class LayeringTest {
     assertThat(sources())
         .filteredOn(p -> !p.startsWith(MAIN.resolve("frontend/c")))
         .allSatisfy(p -> assertThat(Files.readString(p)).as(p.toString()).doesNotContain("org.eclipse.cdt"));
+  }
+
+  @Test
+  void asmIsUsedOnlyInTheBytecodeFrontend() throws IOException {
+    assertThat(sources())
+        .filteredOn(p -> !p.startsWith(MAIN.resolve("frontend/bytecode")))
+        .allSatisfy(p -> assertThat(Files.readString(p)).as(p.toString()).doesNotContain("org.objectweb.asm"));
   }
 
   @Test
