@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 /** The input options {@code scg} and {@code memwalk} share (SPEC §8). */
 final class InputOptions {
 
-  @Parameters(paramLabel = "PATH", description = "C files or directories (searched for *.c).")
+  @Parameters(paramLabel = "PATH",
+      description = "C files or directories (searched for *.c); with --lang java, class directories, jars or class files.")
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--compile-commands", paramLabel = "FILE",
@@ -35,6 +36,10 @@ final class InputOptions {
 
   @Option(names = "--lang", paramLabel = "c|java", defaultValue = "c", description = "Input language (default: ${DEFAULT-VALUE}).")
   String lang;
+
+  @Option(names = {"--classpath", "-cp"}, paramLabel = "PATH", split = ":",
+      description = "With --lang java: library jars and class directories read for the class hierarchy, not analysed.")
+  List<Path> classpath = new ArrayList<>();
 
   @Option(names = "--m32", description = "Analyse for i386 (ILP32) instead of x86-64 (LP64).")
   boolean ilp32;

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.broomstick.memwalk.Memwalk;
 import org.broomstick.memwalk.diag.Severity;
-import org.broomstick.memwalk.frontend.c.CFrontend;
 import org.broomstick.memwalk.report.Report;
 import org.broomstick.memwalk.report.ReportJson;
 import org.broomstick.memwalk.report.ReportText;
@@ -70,13 +69,13 @@ final class MemwalkCommand implements Callable<Integer> {
     }
     Long cache = cacheBytes();
     long t0 = System.nanoTime();
-    CFrontend.Result r = ProgramLoader.load(input, common);
+    ProgramLoader.Loaded r = ProgramLoader.load(input, common);
     long t1 = System.nanoTime();
     Report report = Memwalk.analyse(r.program(), new Memwalk.Options(entry, globalThreshold));
     long t2 = System.nanoTime();
     Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("units", r.stats().units());
-    stats.put("unitsWithErrors", r.stats().unitsWithErrors());
+    stats.put("units", r.units());
+    stats.put("unitsWithErrors", r.unitsWithErrors());
     stats.put("frontendMillis", (t1 - t0) / 1_000_000);
     stats.put("analysisMillis", (t2 - t1) / 1_000_000);
     Outputs.write(common.output, spec.commandLine().getOut(), w -> {
@@ -96,7 +95,7 @@ final class MemwalkCommand implements Callable<Integer> {
       Report.WorkingSet ws = report.workingSet();
       err.printf("memwalk: %d units, %d stages, %d objects (%d per-task, %d colours, %d order constraints), "
               + "working set %d bytes per task; %d errors, %d warnings; frontend %d ms, analyses %d ms%n",
-          r.stats().units(), report.stages().stages().size(), report.program().allocs().size(),
+          r.units(), report.stages().stages().size(), report.program().allocs().size(),
           report.objects().perTask().size(), report.colouring().count(), report.orderConstraints().size(),
           ws.bytes(), errors, warnings, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
       err.flush();

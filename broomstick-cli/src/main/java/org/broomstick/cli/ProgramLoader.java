@@ -14,11 +14,17 @@ import org.broomstick.memwalk.spec.ServerSpec;
 final class ProgramLoader {
   private ProgramLoader() {}
 
-  static CFrontend.Result load(InputOptions in, CommonOptions common) {
+  /** A program and the run's figures, whatever the frontend: units are C files or Java classes. */
+  record Loaded(org.broomstick.memwalk.model.Program program, int units, int unitsWithErrors, long parseMillis) {}
+
+  static Loaded load(InputOptions in, CommonOptions common) {
+    if (in.lang.equals("java")) {
+      return loadJava(in);
+    }
     if (!in.lang.equals("c")) {
       throw new BroomstickException(
           ExitCode.USAGE,
-          Diagnostic.error(SourceLocation.NONE, "usage.lang", "--lang " + in.lang + " is not supported yet (only c)"));
+          Diagnostic.error(SourceLocation.NONE, "usage.lang", "--lang " + in.lang + " is not a language Broomstick reads (c or java)"));
     }
     ServerSpec spec = ServerSpec.EMPTY;
     if (in.spec != null && !java.nio.file.Files.isRegularFile(in.spec)) {
@@ -42,11 +48,27 @@ final class ProgramLoader {
             in.compiler,
             bar);
     try {
-      return CFrontend.load(opts);
+      CFrontend.Result r = CFrontend.load(opts);
+      return new Loaded(r.program(), r.stats().units(), r.stats().unitsWithErrors(), r.stats().parseMillis());
     } catch (InputException e) {
       throw new BroomstickException(ExitCode.FINDINGS, e.diagnostic(), e);
     } finally {
       bar.finish();
+    }
+  }
+
+  private static Loaded loadJava(InputOptions in) {
+    if (in.paths.isEmpty()) {
+      throw new BroomstickException(ExitCode.USAGE, Diagnostic.error(SourceLocation.NONE, "input.none",
+          "no input paths given (class directories, jars or class files)"));
+    }
+    try {
+      var r = org.broomstick.memwalk.frontend.bytecode.BytecodeFrontend.load(
+          new org.broomstick.memwalk.frontend.bytecode.BytecodeFrontend.Options(
+              in.paths, in.classpath, ServerSpec.EMPTY, in.specFile(), Path.of("")));
+      return new Loaded(r.program(), r.stats().classes(), 0, r.stats().millis());
+    } catch (InputException e) {
+      throw new BroomstickException(ExitCode.FINDINGS, e.diagnostic(), e);
     }
   }
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.diag.Severity;
-import org.broomstick.memwalk.frontend.c.CFrontend;
 import org.broomstick.memwalk.pointsto.Andersen;
 import org.broomstick.memwalk.pointsto.PointsTo;
 import org.broomstick.memwalk.report.ScgDot;
@@ -42,15 +41,15 @@ final class ScgCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
-    CFrontend.Result r = ProgramLoader.load(input, common);
+    ProgramLoader.Loaded r = ProgramLoader.load(input, common);
     long t1 = System.nanoTime();
     PointsTo pt = Andersen.analyse(r.program());
     long t2 = System.nanoTime();
     CallGraph g = CallGraphBuilder.build(r.program(), pt);
     List<Diagnostic> diags = ScgJson.all(g);
     Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("units", r.stats().units());
-    stats.put("unitsWithErrors", r.stats().unitsWithErrors());
+    stats.put("units", r.units());
+    stats.put("unitsWithErrors", r.unitsWithErrors());
     stats.put("functions", g.program().functions().stream().filter(f -> f.location().isKnown()).count());
     stats.put("externalFunctions", g.program().functions().stream().filter(f -> !f.location().isKnown()).count());
     stats.put("callEdges", g.callEdges());
@@ -58,7 +57,7 @@ final class ScgCommand implements Callable<Integer> {
     stats.put("indirectCalls", g.indirectCalls().size());
     stats.put("indirectResolved", g.indirectCalls().size() - g.unresolvedIndirectCalls());
     stats.put("indirectUnresolved", g.unresolvedIndirectCalls());
-    stats.put("parseMillis", r.stats().parseMillis());
+    stats.put("parseMillis", r.parseMillis());
     Outputs.write(
         common.output,
         spec.commandLine().getOut(),
@@ -80,7 +79,7 @@ final class ScgCommand implements Callable<Integer> {
     if (!common.quiet) {
       err.printf(
           "scg: %d units (%d with errors), %s functions, %d call edges, %d event edges, %d/%d indirect calls resolved; %d errors, %d warnings%n",
-          r.stats().units(), r.stats().unitsWithErrors(), stats.get("functions"), g.callEdges(), g.eventEdges(),
+          r.units(), r.unitsWithErrors(), stats.get("functions"), g.callEdges(), g.eventEdges(),
           g.indirectCalls().size() - g.unresolvedIndirectCalls(), g.indirectCalls().size(), errors, warnings);
       err.flush();
     }

@@ -232,7 +232,7 @@ public final class BytecodeFrontend {
     inputs.sort(Comparator.comparing(InputFile::path));
     flows.sort(Comparator.comparing(FlowGraph::function));
     Program program = new Program("java", inputs, List.copyOf(functions.values()), calls, List.copyOf(constraints),
-        List.of(), stores, bound.allocs(), bound.frees(), bound.queues(), flows, spec, diags.snapshot());
+        List.of(), stores, bound.allocs(), bound.frees(), bound.queues(), flows, java.util.Map.of(), spec, diags.snapshot());
     long millis = (System.nanoTime() - start) / 1_000_000;
     Stats stats = new Stats(cp.appClasses().size(), methods, cp.libraryClassesRead(), calls.size(), unresolved, millis);
     return new Result(program, stats, sizes);
