@@ -1,0 +1,234 @@
+package org.broomstick.stingygen.ilp;
+
+import com.google.ortools.Loader;
+import com.google.ortools.sat.CpModel;
+import com.google.ortools.sat.CpSolver;
+import com.google.ortools.sat.CpSolverStatus;
+import com.google.ortools.sat.IntVar;
+import com.google.ortools.sat.LinearArgument;
+import com.google.ortools.sat.LinearExpr;
+import com.google.ortools.sat.LinearExprBuilder;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.broomstick.stingygen.StingygenException;
+import org.broomstick.stingygen.StingygenException.Kind;
+import org.broomstick.stingygen.ilp.SizingProblem.Group;
+import org.broomstick.stingygen.ilp.SizingProblem.Row;
+import org.broomstick.stingygen.ilp.SizingProblem.Var;
+
+/**
+ * The CP-SAT model of a {@link SizingProblem}. The objective Σ_s w_s / min_{L_s} n_O is linearised
+ * with m_s = min(n_O) (AddMinEquality) and q_s = ⌊K / m_s⌋ (AddDivisionEquality), minimising Σ w_s
+ * q_s. When K is a common multiple of every value m_s can take (K = lcm(1..M), M the largest upper
+ * bound of any m_s), K / m_s is an integer, Σ w_s q_s = K · Σ w_s / m_s, and the optimum is exactly
+ * the thesis optimum. When lcm(1..M) would overflow the objective's range, K is the largest that
+ * fits and the counts are optimal within Σ w_s / K of the thesis objective ({@code exact = false}).
+ * Ties are then broken by a second solve that keeps the objective and maximises Σ n_O, so that
+ * objects the objective does not see (live in no stage) get the room left, not an arbitrary count.
+ */
+final class CpSatModel {
+  private static final long SCALE_LIMIT = 1L << 50;
+  private static final int SEED = 20061;
+  private static boolean loaded;
+
+  private CpSatModel() {}
+
+  static synchronized void loadNatives() {
+    if (!loaded) {
+      try {
+        Loader.loadNativeLibraries();
+      } catch (RuntimeException | LinkageError e) {
+        throw new StingygenException(
+            Kind.PLAN, "ilp.native", "cannot load OR-Tools' native library: " + e);
+      }
+      loaded = true;
+    }
+  }
+
+  /** The solution, or null when CP-SAT found none in time. */
+  static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers) {
+    loadNatives();
+    long t0 = System.nanoTime();
+    CpModel model = new CpModel();
+    List<Var> vars = p.vars();
+    IntVar[] n = new IntVar[vars.size()];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = model.newIntVar(1, vars.get(i).upper(), "n_" + i);
+      model.addHint(n[i], hint[i]);
+    }
+    for (Row r : p.stages()) {
+      if (r.live().length == 0) {
+        continue;
+      }
+      LinearExprBuilder sum = LinearExpr.newBuilder();
+      for (int i : r.live()) {
+        sum.addTerm(n[i], vars.get(i).bytes());
+      }
+      model.addLessOrEqual(sum, p.tau() - r.allocatedBytes());
+    }
+    for (int[] c : p.order()) {
+      model.addGreaterOrEqual(n[c[0]], n[c[1]]);
+    }
+    LinearExprBuilder layout = LinearExpr.newBuilder();
+    for (Group g : p.regions()) {
+      if (g.members().length == 1) {
+        int i = g.members()[0];
+        layout.addTerm(n[i], g.slotBytes() * vars.get(i).perTask());
+        continue;
+      }
+      long hi = 0;
+      for (int i : g.members()) {
+        hi = Math.max(hi, vars.get(i).upper() * vars.get(i).perTask());
+      }
+      IntVar slots = model.newIntVar(1, hi, "slots");
+      for (int i : g.members()) {
+        model.addGreaterOrEqual(slots, LinearExpr.term(n[i], vars.get(i).perTask()));
+      }
+      layout.addTerm(slots, g.slotBytes());
+    }
+    model.addLessOrEqual(layout, p.regionAreaBytes());
+    if (p.strict()) {
+      LinearExprBuilder all = LinearExpr.newBuilder();
+      for (int i = 0; i < n.length; i++) {
+        all.addTerm(n[i], vars.get(i).bytes());
+      }
+      model.addLessOrEqual(all, p.tau());
+    }
+
+    long maxM = 1;
+    long weights = 0;
+    for (Row r : p.stages()) {
+      if (r.live().length > 0 && r.weight() > 0) {
+        maxM = Math.max(maxM, minUpper(p, r));
+        weights += r.weight();
+      }
+    }
+    long limit = Math.max(maxM, SCALE_LIMIT / Math.max(1, weights));
+    long lcm = lcmUpTo(maxM, limit);
+    boolean exact = lcm > 0;
+    long k = exact ? lcm : limit;
+    LinearExprBuilder objective = LinearExpr.newBuilder();
+    for (Row r : p.stages()) {
+      if (r.live().length == 0 || r.weight() == 0) {
+        continue;
+      }
+      long hiM = minUpper(p, r);
+      LinearArgument m;
+      if (r.live().length == 1) {
+        m = n[r.live()[0]];
+      } else {
+        IntVar mv = model.newIntVar(1, hiM, "m_" + r.id());
+        List<LinearArgument> live = new ArrayList<>();
+        for (int i : r.live()) {
+          live.add(n[i]);
+        }
+        model.addMinEquality(mv, live);
+        m = mv;
+      }
+      IntVar q = model.newIntVar(k / hiM, k, "q_" + r.id());
+      model.addDivisionEquality(q, LinearExpr.constant(k), m);
+      objective.addTerm(q, r.weight());
+    }
+    LinearExpr primary = objective.build();
+    model.minimize(primary);
+
+    CpSolver solver = new CpSolver();
+    solver.getParameters()
+        .setMaxTimeInSeconds(Math.max(0.001, seconds))
+        .setNumWorkers(Math.max(1, workers))
+        .setRandomSeed(SEED)
+        // the same search on every run, whatever the load: the map should not change between runs
+        .setInterleaveSearch(workers > 1);
+    CpSolverStatus st = solver.solve(model);
+    if (st == CpSolverStatus.INFEASIBLE) {
+      // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
+      throw new StingygenException(
+          Kind.INFEASIBLE, "ilp.infeasible", "CP-SAT proved the program infeasible although n_O = 1 satisfies every constraint; please report this");
+    }
+    if (st == CpSolverStatus.MODEL_INVALID) {
+      throw new StingygenException(Kind.PLAN, "ilp.model-invalid", "CP-SAT rejected the model: " + model.validate());
+    }
+    if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
+      return null;
+    }
+    int[] best = values(solver, n);
+    double bound = solver.bestObjectiveBound() / k;
+    String detail = String.format("CP-SAT %s, %d worker(s), seed %d, K = %d", st, Math.max(1, workers), SEED, k);
+
+    double left = seconds - (System.nanoTime() - t0) / 1e9;
+    if (st == CpSolverStatus.OPTIMAL && left > 0.05) {
+      long value = Math.round(solver.objectiveValue());
+      model.addLessOrEqual(primary, value);
+      LinearExprBuilder total = LinearExpr.newBuilder();
+      for (IntVar v : n) {
+        total.add(v);
+      }
+      model.clearHints();
+      for (int i = 0; i < n.length; i++) {
+        model.addHint(n[i], best[i]);
+      }
+      model.maximize(total);
+      CpSolver second = new CpSolver();
+      second.getParameters()
+          .setMaxTimeInSeconds(Math.min(left, Math.max(1.0, seconds / 4)))
+          .setNumWorkers(Math.max(1, workers))
+          .setRandomSeed(SEED)
+          .setInterleaveSearch(workers > 1);
+      CpSolverStatus st2 = second.solve(model);
+      if (st2 == CpSolverStatus.OPTIMAL || st2 == CpSolverStatus.FEASIBLE) {
+        best = values(second, n);
+        detail += "; ties broken by max Σ n_O (" + st2 + ")";
+      }
+    }
+    double obj = p.objective(best);
+    if (st == CpSolverStatus.OPTIMAL && exact) {
+      bound = obj;
+    }
+    double gap = obj <= 0 ? 0 : Math.max(0, (obj - bound) / obj);
+    List<Integer> counts = new ArrayList<>();
+    for (int v : best) {
+      counts.add(v);
+    }
+    return new Sizing(
+        counts,
+        st == CpSolverStatus.OPTIMAL ? Sizing.Status.OPTIMAL : Sizing.Status.FEASIBLE,
+        obj,
+        bound,
+        gap,
+        (System.nanoTime() - t0) / 1_000_000,
+        k,
+        exact,
+        detail);
+  }
+
+  private static int[] values(CpSolver s, IntVar[] n) {
+    int[] v = new int[n.length];
+    for (int i = 0; i < n.length; i++) {
+      v[i] = (int) s.value(n[i]);
+    }
+    return v;
+  }
+
+  private static long minUpper(SizingProblem p, Row r) {
+    long m = Long.MAX_VALUE;
+    for (int i : r.live()) {
+      m = Math.min(m, p.vars().get(i).upper());
+    }
+    return m;
+  }
+
+  /** lcm(1..m), or 0 when it exceeds {@code limit}. */
+  static long lcmUpTo(long m, long limit) {
+    BigInteger l = BigInteger.ONE;
+    BigInteger cap = BigInteger.valueOf(limit);
+    for (long i = 2; i <= m; i++) {
+      BigInteger b = BigInteger.valueOf(i);
+      l = l.divide(l.gcd(b)).multiply(b);
+      if (l.compareTo(cap) > 0) {
+        return 0;
+      }
+    }
+    return l.longValue();
+  }
+}
