@@ -27,23 +27,27 @@ public final class Sizer {
     double left = Math.max(0, seconds - (System.nanoTime() - t0) / 1e9);
     Sizing s = CpSatModel.solve(p, greedy, left, workers);
     if (s == null) {
-      double obj = p.objective(greedy);
-      List<Integer> counts = new ArrayList<>();
-      for (int n : greedy) {
-        counts.add(n);
-      }
-      return new Sizing(
-          counts,
-          Sizing.Status.GREEDY_FALLBACK,
-          obj,
-          0,
-          1,
-          (System.nanoTime() - t0) / 1_000_000,
-          0,
-          false,
-          "CP-SAT found no solution within " + seconds + " s; greedy counts (not optimal)");
+      return greedyFallback(p, greedy, (System.nanoTime() - t0) / 1_000_000, seconds);
     }
     return s;
+  }
+
+  /** The greedy counts, stated as such, for when CP-SAT found no solution in time. */
+  static Sizing greedyFallback(SizingProblem p, int[] greedy, long wallMillis, double seconds) {
+    List<Integer> counts = new ArrayList<>();
+    for (int n : greedy) {
+      counts.add(n);
+    }
+    return new Sizing(
+        counts,
+        Sizing.Status.GREEDY_FALLBACK,
+        p.objective(greedy),
+        0,
+        1,
+        wallMillis,
+        0,
+        false,
+        "CP-SAT found no solution within " + seconds + " s; greedy counts, not proven optimal");
   }
 
   /** Throws the INFEASIBLE explanation when n_O = 1 for all objects violates a constraint. */
