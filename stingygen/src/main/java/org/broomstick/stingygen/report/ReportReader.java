@@ -347,12 +347,12 @@ public final class ReportReader {
         if (t == JsonToken.FIELD_NAME || t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
           continue;
         }
-        String here = p.getParsingContext().pathAsPointer(true).toString();
+        String here = p.getParsingContext().pathAsPointer().toString();
         // for START_OBJECT/ARRAY the context is the new container: use its parent's pointer
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
           here = p.getParsingContext().getParent() == null
               ? ""
-              : p.getParsingContext().getParent().pathAsPointer(true).toString();
+              : p.getParsingContext().getParent().pathAsPointer().toString();
         }
         if ((want.equals(here) || want.startsWith(here + "/") || here.isEmpty())
             && here.length() > bestLength) {
