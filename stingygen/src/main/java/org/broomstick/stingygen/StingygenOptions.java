@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param sysCpuCache where the cache geometry is read ({@code /sys/devices/system/cpu/cpu0/cache})
  * @param solverSeconds wall-clock limit of CP-SAT; past it, the best solution so far or the greedy
  *     fallback
- * @param workers CP-SAT search workers (this project's machines have two cores)
+ * @param workers CP-SAT search workers: 1 (the default) is reproducible run to run; on this
+ *     project's two-core machines two workers were no faster (bench/stingygen-sizing.md)
  * @param serviceMicros assumed service time of one task, for the Little's-law line of the map
  * @param roundTripMicros assumed network round trip of one task, for the same line
  */
@@ -28,9 +29,9 @@ public record StingygenOptions(
 
   public static final Path SYS_CPU0_CACHE = Path.of("/sys/devices/system/cpu/cpu0/cache");
 
-  /** Machine cache, report stack and globals, 10 s of solver time, two workers. */
+  /** Machine cache, report stack and globals, 10 s of solver time, one worker. */
   public static StingygenOptions defaults() {
-    return new StingygenOptions(null, null, null, null, 10.0, false, 2, SYS_CPU0_CACHE, 50.0, 100.0);
+    return new StingygenOptions(null, null, null, null, 10.0, false, 1, SYS_CPU0_CACHE, 50.0, 100.0);
   }
 
   public StingygenOptions withCache(Long bytes, Integer line) {

@@ -62,6 +62,6 @@ public final class Fixture {
 
   /** Options for a given cache and 64-byte lines, nothing from this machine. */
   public static StingygenOptions cache(long bytes) {
-    return StingygenOptions.defaults().withCache(bytes, 64).withSolver(10, 2);
+    return StingygenOptions.defaults().withCache(bytes, 64).withSolver(10, 1);
   }
 }

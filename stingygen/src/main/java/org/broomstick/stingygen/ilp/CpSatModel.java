@@ -28,9 +28,13 @@ import org.broomstick.stingygen.ilp.SizingProblem.Var;
  * objects the objective does not see (live in no stage) get the room left, not an arbitrary count.
  */
 final class CpSatModel {
-  private static final long SCALE_LIMIT = 1L << 50;
+  private static final long SCALE_LIMIT = Long.getLong("broomstick.stingygen.scaleLimit", 1L << 50);
+  // m_s <= n_O for O in L_s instead of AddMinEquality: equal at every optimum (q falls as m rises and
+  // w_s > 0), and CP-SAT proves optima several times faster (measured in bench/stingygen-sizing.md)
+  static final boolean MIN_EQUALITY = Boolean.getBoolean("broomstick.stingygen.minEquality");
   private static final int SEED = 20061;
   private static boolean loaded;
+  private static final long ALL_SECANTS = 32;
 
   private CpSatModel() {}
 
@@ -123,11 +127,17 @@ final class CpSatModel {
         for (int i : r.live()) {
           live.add(n[i]);
         }
-        model.addMinEquality(mv, live);
+        if (MIN_EQUALITY) {
+          model.addMinEquality(mv, live);
+        } else {
+          for (LinearArgument x : live) {
+            model.addLessOrEqual(mv, x);
+          }
+        }
         m = mv;
       }
-      IntVar q = model.newIntVar(k / hiM, k, "q_" + r.id());
-      model.addDivisionEquality(q, LinearExpr.constant(k), m);
+      IntVar q = model.newIntVar((k + hiM - 1) / hiM, k, "q_" + r.id());
+      reciprocal(model, q, m, k, hiM);
       objective.addTerm(q, r.weight());
     }
     LinearExpr primary = objective.build();
@@ -137,9 +147,9 @@ final class CpSatModel {
     solver.getParameters()
         .setMaxTimeInSeconds(Math.max(0.001, seconds))
         .setNumWorkers(Math.max(1, workers))
-        .setRandomSeed(SEED)
-        // the same search on every run, whatever the load: the map should not change between runs
-        .setInterleaveSearch(workers > 1);
+        // with one worker the search is sequential and, with the fixed seed, reproducible; more
+        // workers run CP-SAT's parallel portfolio, whose result may differ from run to run
+        .setRandomSeed(SEED);
     CpSolverStatus st = solver.solve(model);
     if (st == CpSolverStatus.INFEASIBLE) {
       // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
@@ -154,7 +164,9 @@ final class CpSatModel {
     }
     int[] best = values(solver, n);
     double bound = solver.bestObjectiveBound() / k;
-    String detail = String.format("CP-SAT %s, %d worker(s), seed %d, K = %d", st, Math.max(1, workers), SEED, k);
+    String detail = String.format(
+        "CP-SAT %s in %d ms, %d worker(s), seed %d, K = %d",
+        st, (System.nanoTime() - t0) / 1_000_000, Math.max(1, workers), SEED, k);
 
     double left = seconds - (System.nanoTime() - t0) / 1e9;
     if (st == CpSolverStatus.OPTIMAL && left > 0.05) {
@@ -173,8 +185,7 @@ final class CpSatModel {
       second.getParameters()
           .setMaxTimeInSeconds(Math.min(left, Math.max(1.0, seconds / 4)))
           .setNumWorkers(Math.max(1, workers))
-          .setRandomSeed(SEED)
-          .setInterleaveSearch(workers > 1);
+          .setRandomSeed(SEED);
       CpSolverStatus st2 = second.solve(model);
       if (st2 == CpSolverStatus.OPTIMAL || st2 == CpSolverStatus.FEASIBLE) {
         best = values(second, n);
@@ -200,6 +211,30 @@ final class CpSatModel {
         k,
         exact,
         detail);
+  }
+
+  /**
+   * q ≥ ⌈K / m⌉ for m ∈ [1, hiM], with q minimised: the secant of the convex K/m through (v, K/v)
+   * and (v + 1, K/(v + 1)) is v(v+1)·q + K·m ≥ K(2v+1); it is valid at every integer m, and tight
+   * at m = v and v + 1. With every v the secants alone make q = ⌈K/m⌉ at integers; above
+   * {@link #ALL_SECANTS} values only a geometric selection is kept (they give the LP its bound) and
+   * q·m ≥ K (a multiplication equality) makes the rest exact.
+   */
+  private static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM) {
+    if (hiM == 1) {
+      model.addGreaterOrEqual(q, k);
+      return;
+    }
+    long v = 1;
+    while (v < hiM) {
+      model.addGreaterOrEqual(
+          LinearExpr.newBuilder().addTerm(q, v * (v + 1)).addTerm(m, k).build(), k * (2 * v + 1));
+      v = v < ALL_SECANTS ? v + 1 : Math.max(v + 1, (long) (v * 1.2));
+    }
+    if (hiM > ALL_SECANTS) {
+      IntVar p = model.newIntVar(k, Math.multiplyHigh(k, hiM) == 0 ? k * hiM : Long.MAX_VALUE / 4, "p");
+      model.addMultiplicationEquality(p, q, m);
+    }
   }
 
   private static int[] values(CpSolver s, IntVar[] n) {
