@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Static analysis and transformation toolkit for event-driven servers.",
-    subcommands = {ScgCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ScgCommand.class, StingygenCommand.class, CommandLine.HelpCommand.class})
 public final class BroomstickCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

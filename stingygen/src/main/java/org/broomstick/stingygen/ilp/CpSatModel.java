@@ -189,7 +189,7 @@ final class CpSatModel {
       CpSolverStatus st2 = second.solve(model);
       if (st2 == CpSolverStatus.OPTIMAL || st2 == CpSolverStatus.FEASIBLE) {
         best = values(second, n);
-        detail += "; ties broken by max Σ n_O (" + st2 + ")";
+        detail += "; ties broken by max sum n_O (" + st2 + ")";
       }
     }
     double obj = p.objective(best);

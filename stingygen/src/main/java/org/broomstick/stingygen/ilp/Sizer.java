@@ -71,7 +71,7 @@ public final class Sizer {
           Kind.INFEASIBLE,
           "ilp.stage-overflow",
           String.format(
-              "infeasible: stage \"%s\" (entry %s) overflows τ = %d bytes by %d bytes even with"
+              "infeasible: stage \"%s\" (entry %s) overflows tau = %d bytes by %d bytes even with"
                   + " n_O = 1 for every object: %d bytes live at its start + %d bytes allocated in it%s",
               worst.id(), worst.entry(), p.tau(), worstBy, worst.liveAtOneBytes(), worst.allocatedBytes(), others));
     }
@@ -81,8 +81,8 @@ public final class Sizer {
             Kind.INFEASIBLE,
             "ilp.object-too-large",
             String.format(
-                "infeasible: object %s needs %d bytes per task (%d × %d-byte slots in the map), more than"
-                    + " τ = %d bytes or the %d bytes left for regions",
+                "infeasible: object %s needs %d bytes per task (%d x %d-byte slots in the map), more than"
+                    + " tau = %d bytes or the %d bytes left for regions",
                 v.id(), v.bytes(), v.perTask(), v.slotBytes(), p.tau(), p.regionAreaBytes()));
       }
     }
@@ -106,7 +106,7 @@ public final class Sizer {
             "ilp.strict-overflow",
             String.format(
                 "infeasible with --strict: one instance of every per-task object needs %d bytes,"
-                    + " τ = %d bytes: over by %d bytes",
+                    + " tau = %d bytes: over by %d bytes",
                 all, p.tau(), all - p.tau()));
       }
     }

@@ -133,7 +133,7 @@ public record Workload(
           Kind.INFEASIBLE,
           "budget.none",
           String.format(
-              "no room for per-task objects: τ = cache %d − stack %d − final globals %d = %d bytes"
+              "no room for per-task objects: tau = cache %d - stack %d - final globals %d = %d bytes"
                   + " (try --stack-bytes, a smaller --global-threshold or a larger --cache-size)",
               cache.sizeBytes(), stack, finalGlobals, tau));
     }

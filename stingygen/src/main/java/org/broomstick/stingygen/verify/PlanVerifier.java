@@ -44,7 +44,7 @@ public final class PlanVerifier {
     }
     long expectTau = cache - map.stack().usedBytes() - map.globals().usedBytes();
     if (tauBytes != expectTau) {
-      bad.add("τ is " + tauBytes + " but cache − stack − globals = " + expectTau);
+      bad.add("tau is " + tauBytes + " but cache - stack - globals = " + expectTau);
     }
     if (map.stack().bytes() < map.stack().usedBytes()) {
       bad.add("stack area of " + map.stack().bytes() + " bytes is smaller than the stack's " + map.stack().usedBytes());
@@ -111,7 +111,7 @@ public final class PlanVerifier {
         continue;
       }
       if (p.sizeBytes() != size || p.perTask() != per) {
-        bad.add("object " + p.id() + " is placed as " + p.perTask() + " × " + p.sizeBytes() + " bytes, the report says " + per + " × " + size);
+        bad.add("object " + p.id() + " is placed as " + p.perTask() + " x " + p.sizeBytes() + " bytes, the report says " + per + " x " + size);
       }
       if (p.slotBytes() < size || p.slotBytes() % line != 0) {
         bad.add("object " + p.id() + ": slot of " + p.slotBytes() + " bytes does not hold its " + size + " bytes on a line boundary");
@@ -120,7 +120,7 @@ public final class PlanVerifier {
         bad.add("object " + p.id() + ": n_O = " + p.tasks() + " < 1");
       }
       if (p.count() != (long) p.tasks() * per) {
-        bad.add("object " + p.id() + ": count " + p.count() + " is not n_O × count hint = " + p.tasks() + " × " + per);
+        bad.add("object " + p.id() + ": count " + p.count() + " is not n_O x count hint = " + p.tasks() + " x " + per);
       }
       Region r = regionById.get(p.region());
       if (r == null) {
@@ -161,7 +161,7 @@ public final class PlanVerifier {
         }
       }
       if (sum > tauBytes) {
-        bad.add("stage " + s.id() + " needs " + sum + " bytes, over τ = " + tauBytes + " by " + (sum - tauBytes));
+        bad.add("stage " + s.id() + " needs " + sum + " bytes, over tau = " + tauBytes + " by " + (sum - tauBytes));
       }
       Map<Integer, String> seen = new HashMap<>();
       // live at the stage's start means live at the same time; an object allocated in the stage
@@ -182,7 +182,7 @@ public final class PlanVerifier {
       Integer g = tasks.get(c.greater());
       Integer l = tasks.get(c.lesser());
       if (g != null && l != null && g < l) {
-        bad.add("order constraint n(" + c.greater() + ") = " + g + " ≥ n(" + c.lesser() + ") = " + l + " fails");
+        bad.add("order constraint n(" + c.greater() + ") = " + g + " >= n(" + c.lesser() + ") = " + l + " fails");
       }
     }
     if (strict) {
@@ -191,7 +191,7 @@ public final class PlanVerifier {
         all += perTaskBytes.get(id) * tasks.get(id);
       }
       if (all > tauBytes) {
-        bad.add("--strict: the per-task objects need " + all + " bytes at once, over τ = " + tauBytes);
+        bad.add("--strict: the per-task objects need " + all + " bytes at once, over tau = " + tauBytes);
       }
     }
     Set<Integer> ids = new HashSet<>();

@@ -93,7 +93,7 @@ class SizingTest {
     assertThatThrownBy(() -> Stingygen.plan(r, Fixture.cache(4096)))
         .isInstanceOf(StingygenException.class)
         .hasMessage(
-            "infeasible: stage \"s0\" (entry s0) overflows τ = 3072 bytes by 1024 bytes even with"
+            "infeasible: stage \"s0\" (entry s0) overflows tau = 3072 bytes by 1024 bytes even with"
                 + " n_O = 1 for every object: 0 bytes live at its start + 4096 bytes allocated in it"
                 + " (1 more stage(s) overflow: s0, s1)")
         .extracting(e -> ((StingygenException) e).kind())
@@ -104,7 +104,7 @@ class SizingTest {
   void noRoomForTaskDataGivesTheNumbers() {
     Report r = twoObjects().stack(4000L).global("g", 200, true).build();
     assertThatThrownBy(() -> Stingygen.plan(r, Fixture.cache(4096)))
-        .hasMessageContaining("τ = cache 4096 − stack 4000 − final globals 200 = -104 bytes");
+        .hasMessageContaining("tau = cache 4096 - stack 4000 - final globals 200 = -104 bytes");
   }
 
   /*
