@@ -86,6 +86,13 @@ final class CpSatModel {
         hi = Math.max(hi, vars.get(i).upper() * vars.get(i).perTask());
       }
       IntVar slots = model.newIntVar(1, hi, "slots");
+      long hinted = 0;
+      for (int i : g.members()) {
+        hinted = Math.max(hinted, (long) hint[i] * vars.get(i).perTask());
+      }
+      // a complete hint: CP-SAT completes a partial one by search, which took all the time on
+      // 5000 objects x 1000 stages
+      model.addHint(slots, hinted);
       for (int i : g.members()) {
         model.addGreaterOrEqual(slots, LinearExpr.term(n[i], vars.get(i).perTask()));
       }
@@ -118,11 +125,16 @@ final class CpSatModel {
         continue;
       }
       long hiM = minUpper(p, r);
+      long mHint = Long.MAX_VALUE;
+      for (int i : r.live()) {
+        mHint = Math.min(mHint, hint[i]);
+      }
       LinearArgument m;
       if (r.live().length == 1) {
         m = n[r.live()[0]];
       } else {
         IntVar mv = model.newIntVar(1, hiM, "m_" + r.id());
+        model.addHint(mv, mHint);
         List<LinearArgument> live = new ArrayList<>();
         for (int i : r.live()) {
           live.add(n[i]);
@@ -137,7 +149,8 @@ final class CpSatModel {
         m = mv;
       }
       IntVar q = model.newIntVar((k + hiM - 1) / hiM, k, "q_" + r.id());
-      reciprocal(model, q, m, k, hiM);
+      model.addHint(q, (k + mHint - 1) / mHint);
+      reciprocal(model, q, m, k, hiM, mHint);
       objective.addTerm(q, r.weight());
     }
     LinearExpr primary = objective.build();
@@ -150,6 +163,10 @@ final class CpSatModel {
         // with one worker the search is sequential and, with the fixed seed, reproducible; more
         // workers run CP-SAT's parallel portfolio, whose result may differ from run to run
         .setRandomSeed(SEED);
+    if (Boolean.getBoolean("broomstick.stingygen.solverLog")) {
+      solver.getParameters().setLogSearchProgress(true);
+      solver.setLogCallback(System.err::println);
+    }
     CpSolverStatus st = solver.solve(model);
     if (st == CpSolverStatus.INFEASIBLE) {
       // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
@@ -220,7 +237,7 @@ final class CpSatModel {
    * {@link #ALL_SECANTS} values only a geometric selection is kept (they give the LP its bound) and
    * q·m ≥ K (a multiplication equality) makes the rest exact.
    */
-  private static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM) {
+  private static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM, long mHint) {
     if (hiM == 1) {
       model.addGreaterOrEqual(q, k);
       return;
@@ -232,8 +249,10 @@ final class CpSatModel {
       v = v < ALL_SECANTS ? v + 1 : Math.max(v + 1, (long) (v * 1.2));
     }
     if (hiM > ALL_SECANTS) {
-      IntVar p = model.newIntVar(k, Math.multiplyHigh(k, hiM) == 0 ? k * hiM : Long.MAX_VALUE / 4, "p");
+      long pHi = hiM <= Long.MAX_VALUE / 4 / k ? k * hiM : Long.MAX_VALUE / 4;
+      IntVar p = model.newIntVar(k, pHi, "p");
       model.addMultiplicationEquality(p, q, m);
+      model.addHint(p, (k + mHint - 1) / mHint * mHint);
     }
   }
 

@@ -64,6 +64,9 @@ public class RandomReportsTest {
       return;
     }
     Plan p = Stingygen.plan(r, o);
+    // the fallback heuristic is feasible on its own too
+    SizingProblem sp = SizingProblem.of(p.workload(), r, strict);
+    assertThat(sp.feasible(Greedy.solve(sp, 1_000_000_000L))).as("greedy, seed %d", seed).isTrue();
     assertThat(p.sizing().status()).as("seed %d", seed).isEqualTo(Sizing.Status.OPTIMAL);
     assertThat(p.sizing().objective()).as("seed %d", seed).isCloseTo(best, within(1e-9));
     assertThat(PlanVerifier.verify(r, p.map(), p.workload().tauBytes(), strict).violations())

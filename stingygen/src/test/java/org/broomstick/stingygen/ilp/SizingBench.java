@@ -1,4 +1,4 @@
-package org.broomstick.stingygen.bench;
+package org.broomstick.stingygen.ilp;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,10 +12,12 @@ import org.broomstick.stingygen.Fixture;
 import org.broomstick.stingygen.Plan;
 import org.broomstick.stingygen.Stingygen;
 import org.broomstick.stingygen.StingygenOptions;
+import org.broomstick.stingygen.cache.CacheGeometry;
+import org.broomstick.stingygen.layout.Workload;
 import org.broomstick.stingygen.report.Report;
 
 /**
- * Benchmark (a script, not a test: bench/stingygen-sizing.sh): stingygen on generated reports of N
+ * Benchmark (a script, not a test: bench/stingygen-sizing.sh; issue 5 benchmark (a)): stingygen on generated reports of N
  * objects × S stages with a 1 MiB cache. Each object is allocated in one stage and live over a run of
  * the following stages (a pipeline, as in a server); colours from a greedy colouring of co-liveness;
  * order constraints along allocation order within a run. Prints the solver status and seconds, and
@@ -33,12 +35,19 @@ public final class SizingBench {
     for (int[] ns : sizes) {
       Report r = generate(ns[0], ns[1], 42);
       StingygenOptions o = Fixture.cache(1 << 20).withSolver(seconds, Integer.getInteger("workers", 1));
+      // baseline: the greedy heuristic alone, on the same program
+      SizingProblem sp = SizingProblem.of(Workload.of(r, new CacheGeometry(1 << 20, 64, "bench"), null, null), r, false);
+      long g0 = System.nanoTime();
+      double greedy = sp.objective(Greedy.solve(sp, (long) (seconds * 1e9)));
+      double gs = (System.nanoTime() - g0) / 1e9;
       long t0 = System.nanoTime();
       Plan p = Stingygen.plan(r, o);
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("%5d objects x %4d stages: %-15s objective %.6g bound %.6g gap %.3f%% | solver %.2f s, total %.2f s | %s%n",
-          ns[0], ns[1], p.sizing().status(), p.sizing().objective(), p.sizing().bound(), 100 * p.sizing().gap(),
-          p.sizing().wallMillis() / 1000.0, s, p.sizing().detail());
+      System.out.printf(
+          "%5d objects x %4d stages: %-8s objective %.6g, bound %.6g, gap %.3f%%, stingygen %.2f s (solver %.2f s)"
+              + " | greedy baseline %.6g in %.2f s | %s%n",
+          ns[0], ns[1], p.sizing().status(), p.sizing().objective(), p.sizing().bound(), 100 * p.sizing().gap(), s,
+          p.sizing().wallMillis() / 1000.0, greedy, gs, p.sizing().detail());
     }
   }
 
