@@ -19,13 +19,16 @@ import org.broomstick.stingygen.ilp.SizingProblem.Var;
 
 /**
  * The CP-SAT model of a {@link SizingProblem}. The objective Σ_s w_s / min_{L_s} n_O is linearised
- * with m_s = min(n_O) (AddMinEquality) and q_s = ⌊K / m_s⌋ (AddDivisionEquality), minimising Σ w_s
+ * with m_s ≤ n_O for O ∈ L_s (equal to the minimum at every optimum, since the objective falls as
+ * m_s rises; AddMinEquality with {@code -Dbroomstick.stingygen.minEquality=true}, measured slower)
+ * and q_s = ⌈K / m_s⌉ (secant cuts of the convex K/m, see {@link #reciprocal}), minimising Σ w_s
  * q_s. When K is a common multiple of every value m_s can take (K = lcm(1..M), M the largest upper
  * bound of any m_s), K / m_s is an integer, Σ w_s q_s = K · Σ w_s / m_s, and the optimum is exactly
  * the thesis optimum. When lcm(1..M) would overflow the objective's range, K is the largest that
  * fits and the counts are optimal within Σ w_s / K of the thesis objective ({@code exact = false}).
  * Ties are then broken by a second solve that keeps the objective and maximises Σ n_O, so that
  * objects the objective does not see (live in no stage) get the room left, not an arbitrary count.
+ * Measurements behind these choices: {@code bench/stingygen-sizing.md}.
  */
 final class CpSatModel {
   private static final long SCALE_LIMIT = Long.getLong("broomstick.stingygen.scaleLimit", 1L << 50);

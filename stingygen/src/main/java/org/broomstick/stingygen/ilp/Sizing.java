@@ -6,7 +6,7 @@ import java.util.List;
  * The solved program: n_O per managed object (in {@link SizingProblem#vars()} order) and how it was
  * found. {@code objective} is the thesis objective Σ w_s / min n_O evaluated exactly (as a double)
  * on the counts; {@code bound} a proven lower bound on it (0 when none); {@code gap} their relative
- * difference. {@code scale} is the K of the scaled reciprocal q_s = ⌊K / m_s⌋; {@code exact} says
+ * difference. {@code scale} is the K of the scaled reciprocal q_s = ⌈K / m_s⌉; {@code exact} says
  * K is a multiple of every possible m_s, so the solver's optimum is the thesis optimum.
  */
 public record Sizing(
