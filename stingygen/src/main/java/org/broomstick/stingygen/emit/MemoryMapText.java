@@ -28,7 +28,7 @@ public final class MemoryMapText {
     f(b, "tau        %d bytes = cache %d - stack %d - final globals %d%n", tau, m.cacheBytes(), m.stack().usedBytes(), m.globals().usedBytes());
     f(b, "solver     %s, objective %.6g (sum of w_s / min n_O), bound %.6g, gap %.2f%%, %d ms%s%n",
         s.status(), s.objective(), s.bound(), 100 * s.gap(), s.wallMillis(), plan.options().strict() ? ", --strict" : "");
-    f(b, "           %s%s%n%n", s.detail(), s.exact() ? "; exact reciprocal scale" : s.status() == Sizing.Status.TRIVIAL ? "" : "; scaled objective within sum(w)/K of the exact one");
+    f(b, "           %s%s%n%n", s.detail(), s.status() == Sizing.Status.TRIVIAL || s.status() == Sizing.Status.GREEDY_FALLBACK ? "" : s.exact() ? "; exact reciprocal scale" : "; scaled objective within sum(w)/K of the exact one");
     f(b, "slabs      low %d | cache %d | high %d bytes%n%n", m.lowBytes(), m.cacheBytes(), m.highBytes());
     f(b, "%-10s %-10s %-10s %s%n", "offset", "end", "bytes", "cache slab");
     f(b, "%-10d %-10d %-10d stack area (%d used, %s)%n", m.stack().offsetBytes(), m.stack().end(), m.stack().bytes(), m.stack().usedBytes(), plan.workload().stackSource());

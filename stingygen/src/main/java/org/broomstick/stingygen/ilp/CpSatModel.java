@@ -166,6 +166,15 @@ final class CpSatModel {
         // with one worker the search is sequential and, with the fixed seed, reproducible; more
         // workers run CP-SAT's parallel portfolio, whose result may differ from run to run
         .setRandomSeed(SEED);
+    String extra = System.getProperty("broomstick.stingygen.satParameters");
+    if (extra != null) {
+      // for experiments (bench/stingygen-sizing.md): CP-SAT parameters in protobuf text format
+      try {
+        com.google.protobuf.TextFormat.merge(extra, solver.getParameters());
+      } catch (com.google.protobuf.TextFormat.ParseException e) {
+        throw new StingygenException(Kind.USAGE, "solver.parameters", "broomstick.stingygen.satParameters: " + e.getMessage());
+      }
+    }
     if (Boolean.getBoolean("broomstick.stingygen.solverLog")) {
       solver.getParameters().setLogSearchProgress(true);
       solver.setLogCallback(System.err::println);
@@ -183,7 +192,9 @@ final class CpSatModel {
       return null;
     }
     int[] best = values(solver, n);
-    double bound = solver.bestObjectiveBound() / k;
+    // Σ w_s ⌈K/m_s⌉ exceeds K·Σ w_s/m_s by less than Σ w_s, so the solver's bound, less Σ w_s and
+    // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
+    double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
     String detail = String.format(
         "CP-SAT %s in %d ms, %d worker(s), seed %d, K = %d",
         st, (System.nanoTime() - t0) / 1_000_000, Math.max(1, workers), SEED, k);
