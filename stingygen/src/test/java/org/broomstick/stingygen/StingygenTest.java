@@ -99,4 +99,24 @@ class StingygenTest {
     assertThat(p.workload().tauBytes()).isEqualTo(32768 - 1000);
     assertThat(p.map().globals().bytes()).isZero();
   }
+
+  /** A report whose colouring puts two objects live together in one region: the verifier refuses it. */
+  @Test
+  void theVerifierRefusesAPlanFromABadColouring() {
+    Report r = Fixture.report()
+        .object("A", 256, 0)
+        .object("B", 256, 0)
+        .stage("s0", 10, List.of(), List.of("A", "B"))
+        .stage("s1", 10, List.of("A", "B"), List.of())
+        .build();
+    Path out = dir.resolve("refused");
+    assertThatThrownBy(() -> Stingygen.write(Stingygen.plan(r, Fixture.cache(4096)), out))
+        .isInstanceOfSatisfying(StingygenException.class, e -> {
+          assertThat(e.kind()).isEqualTo(StingygenException.Kind.PLAN);
+          assertThat(e.key()).isEqualTo("plan.unsound");
+        })
+        .hasMessageContaining("the plan failed verification, nothing written: objects A and B share region 0"
+            + " but are both live at the start of stage s1");
+    assertThat(out).doesNotExist();
+  }
 }
