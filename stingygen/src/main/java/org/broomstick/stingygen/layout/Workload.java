@@ -140,6 +140,15 @@ public record Workload(
     long stackArea = roundUp(stack, line);
     long globalsArea = roundUp(finalGlobals, line);
     long regionArea = cache.sizeBytes() - stackArea - globalsArea;
+    if (regionArea < 0) {
+      throw new StingygenException(
+          Kind.INFEASIBLE,
+          "budget.areas",
+          String.format(
+              "the stack area (%d bytes) and globals area (%d bytes), each rounded up to a %d-byte"
+                  + " line, need more than the cache's %d bytes",
+              stackArea, globalsArea, line, cache.sizeBytes()));
+    }
 
     // Regions: one per colour in ascending colour order, then one per uncoloured object, in report
     // order, so that the map is the same on every run.

@@ -107,6 +107,16 @@ class SizingTest {
         .hasMessageContaining("tau = cache 4096 - stack 4000 - final globals 200 = -104 bytes");
   }
 
+  @Test
+  void roundedAreasThatOverflowTheCacheAreInfeasible() {
+    // tau = 4096 - 4000 - 90 = 6 > 0, but the areas take 4032 + 128 = 4160 bytes of lines
+    Report r = Fixture.report().stack(4000L).global("g", 90, true).build();
+    assertThatThrownBy(() -> Stingygen.plan(r, Fixture.cache(4096)))
+        .isInstanceOfSatisfying(StingygenException.class, e -> assertThat(e.kind()).isEqualTo(StingygenException.Kind.INFEASIBLE))
+        .hasMessage("the stack area (4032 bytes) and globals area (128 bytes), each rounded up to a 64-byte line,"
+            + " need more than the cache's 4096 bytes");
+  }
+
   /*
    * A count hint of 3 makes A take 3 × 256 bytes per task: s1: 768 nA + 512 ≤ 3072 → nA ≤ 3;
    * layout 768 nA + 512 nB ≤ 3072: (3, 1) → 1000/3 + 10 = 343.3; (2, 3) → 500 + 5 = 505. Optimum (3, 1),
