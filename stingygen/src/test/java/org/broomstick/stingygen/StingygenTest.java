@@ -119,4 +119,24 @@ class StingygenTest {
             + " but are both live at the start of stage s1");
     assertThat(out).doesNotExist();
   }
+
+  /**
+   * A report memwalk wrote (examples/c/fig52 at commit 56e141e): four 64-byte objects, so n_O may
+   * reach 16 000 in a 1 MiB cache; the reciprocal's coefficients once overflowed CP-SAT's checks
+   * there (ilp.model-invalid).
+   */
+  @Test
+  void aRealMemwalkReportWithSmallObjectsInALargeCache() {
+    Report r = Stingygen.read(Path.of("src/test/resources/reports/memwalk-fig52.json"));
+    for (long cache : new long[] {4096, 1 << 20, 8 << 20}) {
+      Plan p = Stingygen.plan(r, Fixture.cache(cache));
+      System.out.printf("memwalk fig52, cache %d: %s %s, counts %s%n", cache, p.sizing().status(), p.sizing().detail(), p.sizing().counts());
+      assertThat(p.sizing().status()).as("cache %d", cache).isEqualTo(Sizing.Status.OPTIMAL);
+      assertThat(p.map().regions()).hasSize(2);
+    }
+    // 4 KiB by hand: tau = 4096 - 144 - 556 = 3396; stage3 holds O1 and O2 (64 B each) with
+    // n_O1 >= n_O2; regions of colours {O1, O4} and {O2, O3}: 64·(max(n1, n4) + max(n2, n3)) <= 3328.
+    Plan small = Stingygen.plan(r, Fixture.cache(4096));
+    assertThat(small.workload().tauBytes()).isEqualTo(3396);
+  }
 }

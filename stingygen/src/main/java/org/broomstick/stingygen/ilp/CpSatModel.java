@@ -38,6 +38,7 @@ final class CpSatModel {
   private static final int SEED = 20061;
   private static boolean loaded;
   private static final long ALL_SECANTS = 32;
+  private static final long OVERFLOW_GUARD = 1L << 61;
 
   private CpSatModel() {}
 
@@ -118,7 +119,11 @@ final class CpSatModel {
         weights += r.weight();
       }
     }
-    long limit = Math.max(maxM, SCALE_LIMIT / Math.max(1, weights));
+    // K bounds every coefficient: the objective (Σ w_s·K), the secants (v(v+1)·K + K·m) and the
+    // product q·m must stay inside CP-SAT's int64 overflow checks (a 1 MiB cache and 64-byte
+    // objects give m up to 16 000: K = 2^50/Σw overflowed there)
+    long limit = Math.min(SCALE_LIMIT / Math.max(1, weights), OVERFLOW_GUARD / (maxM * (maxM + 2)));
+    limit = Math.max(maxM, limit);
     long lcm = lcmUpTo(maxM, limit);
     boolean exact = lcm > 0;
     long k = exact ? lcm : limit;
@@ -249,7 +254,8 @@ final class CpSatModel {
    * and (v + 1, K/(v + 1)) is v(v+1)·q + K·m ≥ K(2v+1); it is valid at every integer m, and tight
    * at m = v and v + 1. With every v the secants alone make q = ⌈K/m⌉ at integers; above
    * {@link #ALL_SECANTS} values only a geometric selection is kept (they give the LP its bound) and
-   * q·m ≥ K (a multiplication equality) makes the rest exact.
+   * q·m ≥ K (a multiplication equality) makes the rest exact. p = q·m has the domain [K, K + hiM]:
+   * the product at q = ⌈K/m⌉ is below K + m.
    */
   private static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM, long mHint) {
     if (hiM == 1) {
@@ -257,14 +263,15 @@ final class CpSatModel {
       return;
     }
     long v = 1;
-    while (v < hiM) {
+    // past the overflow guard only q·m >= K remains (still exact, a weaker LP)
+    while (v < hiM && v * (v + 1) + hiM <= OVERFLOW_GUARD / k) {
       model.addGreaterOrEqual(
           LinearExpr.newBuilder().addTerm(q, v * (v + 1)).addTerm(m, k).build(), k * (2 * v + 1));
       v = v < ALL_SECANTS ? v + 1 : Math.max(v + 1, (long) (v * 1.2));
     }
-    if (hiM > ALL_SECANTS) {
-      long pHi = hiM <= Long.MAX_VALUE / 4 / k ? k * hiM : Long.MAX_VALUE / 4;
-      IntVar p = model.newIntVar(k, pHi, "p");
+    if (v < hiM) {
+      // at q = ⌈K/m⌉, q·m < K + m
+      IntVar p = model.newIntVar(k, k + hiM, "p");
       model.addMultiplicationEquality(p, q, m);
       model.addHint(p, (k + mHint - 1) / mHint * mHint);
     }
