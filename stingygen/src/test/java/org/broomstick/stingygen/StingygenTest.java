@@ -132,8 +132,15 @@ class StingygenTest {
       Plan p = Stingygen.plan(r, Fixture.cache(cache));
       System.out.printf("memwalk fig52, cache %d: %s %s, counts %s%n", cache, p.sizing().status(), p.sizing().detail(), p.sizing().counts());
       assertThat(p.sizing().status()).as("cache %d", cache).isEqualTo(Sizing.Status.OPTIMAL);
+      // OPTIMAL with an inexact scale: within Σ w_s / K of the bound
+      assertThat(p.sizing().objective() - p.sizing().bound()).as("cache %d", cache).isLessThanOrEqualTo(1200.0 / p.sizing().scale());
       assertThat(p.map().regions()).hasSize(2);
     }
+    // memwalk's pipeline example: 40, 256 and 512-byte objects; n_O in the thousands
+    Plan pipeline = Stingygen.plan(Stingygen.read(Path.of("src/test/resources/reports/memwalk-pipeline.json")), Fixture.cache(1 << 20));
+    System.out.printf("memwalk pipeline: %s%n", pipeline.sizing());
+    assertThat(pipeline.sizing().status()).isEqualTo(Sizing.Status.OPTIMAL);
+    assertThat(pipeline.sizing().gap()).isLessThan(1e-6);
     // 4 KiB by hand: tau = 4096 - 144 - 556 = 3396; stage3 holds O1 and O2 (64 B each) with
     // n_O1 >= n_O2; regions of colours {O1, O4} and {O2, O3}: 64·(max(n1, n4) + max(n2, n3)) <= 3328.
     Plan small = Stingygen.plan(r, Fixture.cache(4096));

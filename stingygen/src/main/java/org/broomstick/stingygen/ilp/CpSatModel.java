@@ -119,10 +119,10 @@ final class CpSatModel {
         weights += r.weight();
       }
     }
-    // K bounds every coefficient: the objective (Σ w_s·K), the secants (v(v+1)·K + K·m) and the
-    // product q·m must stay inside CP-SAT's int64 overflow checks (a 1 MiB cache and 64-byte
-    // objects give m up to 16 000: K = 2^50/Σw overflowed there)
-    long limit = Math.min(SCALE_LIMIT / Math.max(1, weights), OVERFLOW_GUARD / (maxM * (maxM + 2)));
+    // K bounds the objective's coefficients (Σ w_s·K) and the product q·m ≤ K·max m, which must stay
+    // inside CP-SAT's int64 overflow checks; secants whose coefficients would not are left out
+    // (a 1 MiB cache and 64-byte objects give m up to 16 000)
+    long limit = Math.min(SCALE_LIMIT / Math.max(1, weights), OVERFLOW_GUARD / (maxM + 1));
     limit = Math.max(maxM, limit);
     long lcm = lcmUpTo(maxM, limit);
     boolean exact = lcm > 0;
@@ -201,8 +201,9 @@ final class CpSatModel {
     // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
     double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
     String detail = String.format(
-        "CP-SAT %s in %d ms, %d worker(s), seed %d, K = %d",
-        st, (System.nanoTime() - t0) / 1_000_000, Math.max(1, workers), SEED, k);
+        "CP-SAT %s in %d ms, %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
+        st, (System.nanoTime() - t0) / 1_000_000, Math.max(1, workers), SEED, k,
+        solver.objectiveValue(), solver.bestObjectiveBound());
 
     double left = seconds - (System.nanoTime() - t0) / 1e9;
     if (st == CpSolverStatus.OPTIMAL && left > 0.05) {
@@ -257,19 +258,23 @@ final class CpSatModel {
    * q·m ≥ K (a multiplication equality) makes the rest exact. p = q·m has the domain [K, K + hiM]:
    * the product at q = ⌈K/m⌉ is below K + m.
    */
-  private static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM, long mHint) {
+  static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM, long mHint) {
     if (hiM == 1) {
       model.addGreaterOrEqual(q, k);
       return;
     }
     long v = 1;
-    // past the overflow guard only q·m >= K remains (still exact, a weaker LP)
-    while (v < hiM && v * (v + 1) + hiM <= OVERFLOW_GUARD / k) {
+    boolean everySecant = hiM <= ALL_SECANTS;
+    while (v < hiM) {
+      if (v * (v + 1) + hiM > OVERFLOW_GUARD / k) {
+        everySecant = false; // past the overflow guard only q·m >= K remains (exact, a weaker LP)
+        break;
+      }
       model.addGreaterOrEqual(
           LinearExpr.newBuilder().addTerm(q, v * (v + 1)).addTerm(m, k).build(), k * (2 * v + 1));
       v = v < ALL_SECANTS ? v + 1 : Math.max(v + 1, (long) (v * 1.2));
     }
-    if (v < hiM) {
+    if (!everySecant) {
       // at q = ⌈K/m⌉, q·m < K + m
       IntVar p = model.newIntVar(k, k + hiM, "p");
       model.addMultiplicationEquality(p, q, m);

@@ -69,6 +69,8 @@ public class RandomReportsTest {
     assertThat(sp.feasible(Greedy.solve(sp, 1_000_000_000L))).as("greedy, seed %d", seed).isTrue();
     assertThat(p.sizing().status()).as("seed %d", seed).isEqualTo(Sizing.Status.OPTIMAL);
     assertThat(p.sizing().objective()).as("seed %d", seed).isCloseTo(best, within(1e-9));
+    assertThat(p.sizing().objective() - p.sizing().bound()).as("seed %d: an OPTIMAL bound is tight", seed)
+        .isLessThanOrEqualTo(r.stages().stream().mapToLong(Report.Stage::codeBytes).sum() / (double) p.sizing().scale() + 1e-12);
     assertThat(PlanVerifier.verify(r, p.map(), p.workload().tauBytes(), strict).violations())
         .as("seed %d", seed).isEmpty();
   }
