@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Static analysis and transformation toolkit for event-driven servers.",
-    subcommands = {MemwalkCommand.class, StingifyCommand.class, ScgCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      MemwalkCommand.class, StingygenCommand.class, StingifyCommand.class, ScgCommand.class, CommandLine.HelpCommand.class
+    })
 public final class BroomstickCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
