@@ -86,7 +86,7 @@ static int closed;
  * The number of segments of a path, one call per segment; -1 for an empty or ".." segment or
  * more than MAX_SEGMENTS, which also bounds the recursion.
  */
-static int parse_path(const char *p, int depth) {
+BROOMSTICK_STINGY_COUNT(MAX_SEGMENTS + 1) static int parse_path(const char *p, int depth) {
   if (*p == '\0') {
     return depth;
   }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Static analysis and transformation toolkit for event-driven servers.",
     subcommands = {
-      MemwalkCommand.class, StingygenCommand.class, StingifyCommand.class, ScgCommand.class, CommandLine.HelpCommand.class
+      MemwalkCommand.class, StingygenCommand.class, StingifyCommand.class, OptimizeCommand.class, ScgCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class BroomstickCommand implements Runnable {
 

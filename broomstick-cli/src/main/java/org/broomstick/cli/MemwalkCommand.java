@@ -45,28 +45,30 @@ final class MemwalkCommand implements Callable<Integer> {
   String entry;
 
   @Option(names = "--global-threshold", paramLabel = "BYTES", defaultValue = "4096",
+      converter = StingygenCommand.SizeConverter.class,
       description = "Globals up to this size are final, kept in the cache slab (default: ${DEFAULT-VALUE}).")
   long globalThreshold;
 
-  @Option(names = "--cache-size", paramLabel = "BYTES|256K|1M",
+  @Option(names = "--cache-size", paramLabel = "BYTES|256K|1M", converter = StingygenCommand.SizeConverter.class,
       description = "L2 size the text report compares the working set with (default: this machine's L2).")
-  String cacheSize;
+  Long cacheSize;
 
   @Spec CommandSpec spec;
 
   private Long cacheBytes() {
     if (cacheSize != null) {
-      return CacheSizes.parse("--cache-size", cacheSize);
+      return cacheSize;
     }
-    java.util.OptionalLong l2 = CacheSizes.machineL2();
-    return l2.isPresent() ? l2.getAsLong() : null;
+    try {
+      return org.broomstick.stingygen.cache.CacheGeometry.resolve(null, null,
+          org.broomstick.stingygen.StingygenOptions.defaults().sysCpuCache()).sizeBytes();
+    } catch (org.broomstick.stingygen.StingygenException e) {
+      return null; // the kernel does not describe an L2: the report says the size is unknown
+    }
   }
 
   @Override
   public Integer call() {
-    if (globalThreshold < 0) {
-      throw CacheSizes.usage("--global-threshold must not be negative");
-    }
     Long cache = cacheBytes();
     long t0 = System.nanoTime();
     ProgramLoader.Loaded r = ProgramLoader.load(input, common);

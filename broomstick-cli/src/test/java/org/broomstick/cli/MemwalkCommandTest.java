@@ -116,6 +116,6 @@ class MemwalkCommandTest {
   void badOptionValuesAreUsageErrors() {
     Run r = memwalk("--cache-size", "lots");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--cache-size expects bytes");
+    assertThat(r.err()).contains("is not a size");
   }
 }

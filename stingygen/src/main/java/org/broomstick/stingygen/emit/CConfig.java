@@ -107,6 +107,12 @@ public final class CConfig {
         .append("    .n_stages = STINGY_N_STAGES,\n")
         .append("    .stages = ").append(plan.stages().isEmpty() ? "NULL" : "stages").append(",\n")
         .append("};\n");
+    // The build step needs no source change to start the allocator; a server that calls
+    // stingy_init() itself (or wants its own timing) builds with -DSTINGY_NO_AUTO_INIT.
+    b.append("\n#if defined(__GNUC__) && !defined(STINGY_NO_AUTO_INIT)\n")
+        .append("/* Starts the allocator before main; stingy_init() is idempotent, so an explicit call is harmless. */\n")
+        .append("__attribute__((constructor)) static void stingy_config_auto_init(void) { (void) stingy_init(); }\n")
+        .append("#endif\n");
     return b.toString();
   }
 

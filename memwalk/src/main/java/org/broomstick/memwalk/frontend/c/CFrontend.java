@@ -241,15 +241,31 @@ public final class CFrontend {
     return out;
   }
 
+  /**
+   * Files under a hidden directory, or under a directory that holds Broomstick's own output (marked
+   * by {@value #OUTPUT_MARKER}), are not inputs: {@code optimize . -o build/stingy} must not read
+   * its previous patched copies as a second definition of every function.
+   */
   private static boolean hidden(Path root, Path f) {
     Path rel = root.relativize(f);
-    for (Path part : rel) {
+    Path dir = root;
+    for (int i = 0; i < rel.getNameCount(); i++) {
+      Path part = rel.getName(i);
       if (part.toString().startsWith(".")) {
+        return true;
+      }
+      dir = dir.resolve(part);
+      // The root itself may be an output directory the user asked for (to re-analyse a result).
+      if (i < rel.getNameCount() - 1 && Files.exists(dir.resolve(OUTPUT_MARKER))) {
         return true;
       }
     }
     return false;
   }
+
+  /** The file that marks a directory of Broomstick output (written by {@code optimize}). */
+  public static final String OUTPUT_MARKER = ".broomstick-output";
+
 
   private static Map<String, List<Path>> headersByName(List<Path> roots) {
     Map<String, List<Path>> byName = new HashMap<>();
