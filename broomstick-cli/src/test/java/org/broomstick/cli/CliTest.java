@@ -5,30 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line as a user meets it: outputs, exit codes (SPEC §8) and bad input (SPEC §9). */
 class CliTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    CommandLine cl = BroomstickCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
   private static final String SERVER = """
@@ -39,10 +28,10 @@ class CliTest {
 
   @Test
   void versionAndHelp() {
-    Run v = run("--version");
+    Cli.Run v = run("--version");
     assertThat(v.exit()).isZero();
     assertThat(v.out()).startsWith("broomstick ");
-    Run h = run("scg", "--help");
+    Cli.Run h = run("scg", "--help");
     assertThat(h.exit()).isZero();
     assertThat(h.out()).contains("--compile-commands", "--format", "--spec", "--su");
   }
@@ -51,7 +40,7 @@ class CliTest {
   void scgWritesVersionedJsonToAFile() throws IOException {
     Files.writeString(dir.resolve("s.c"), SERVER);
     Path out = dir.resolve("out/scg.json");
-    Run r = run("scg", "-o", out.toString(), dir.toString());
+    Cli.Run r = run("scg", "-o", out.toString(), dir.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(out.toFile());
     assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
@@ -68,7 +57,7 @@ class CliTest {
   @Test
   void scgDotGoesToStdout() throws IOException {
     Files.writeString(dir.resolve("s.c"), SERVER);
-    Run r = run("scg", "--format", "dot", "-q", dir.resolve("s.c").toString());
+    Cli.Run r = run("scg", "--format", "dot", "-q", dir.resolve("s.c").toString());
     assertThat(r.exit()).isZero();
     assertThat(r.out()).startsWith("digraph scg {").contains("\"accept_it\" -> \"parse\" [style=dashed");
     assertThat(r.err()).isEmpty();
@@ -76,7 +65,7 @@ class CliTest {
 
   @Test
   void aMissingPathIsOneClearMessage() {
-    Run r = run("scg", dir.resolve("nope").toString());
+    Cli.Run r = run("scg", dir.resolve("nope").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip()).endsWith("nope: error: no such file or directory [input.missing]");
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -85,7 +74,7 @@ class CliTest {
   @Test
   void aNonCFileIsRefused() throws IOException {
     Files.writeString(dir.resolve("Main.java"), "class Main {}");
-    Run r = run("scg", dir.resolve("Main.java").toString());
+    Cli.Run r = run("scg", dir.resolve("Main.java").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("Main.java: error: not a C source file").contains("[input.not-c]");
   }
@@ -97,7 +86,7 @@ class CliTest {
     Files.writeString(locked.resolve("inner/a.c"), "void f(void) {}\n");
     Files.setPosixFilePermissions(locked.resolve("inner"), PosixFilePermissions.fromString("---------"));
     try {
-      Run r = run("scg", locked.toString());
+      Cli.Run r = run("scg", locked.toString());
       if (Files.isReadable(locked.resolve("inner"))) {
         // root reads anything: the directory is readable after all, and the run must succeed.
         assertThat(r.exit()).isZero();
@@ -113,7 +102,7 @@ class CliTest {
   @Test
   void aBrokenCompilationDatabaseIsOneMessageWithItsLine() throws IOException {
     Files.writeString(dir.resolve("compile_commands.json"), "[{\"file\": \"a.c\",\n \"directory\": }]");
-    Run r = run("scg", "--compile-commands", dir.resolve("compile_commands.json").toString());
+    Cli.Run r = run("scg", "--compile-commands", dir.resolve("compile_commands.json").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("compile_commands.json:2:").contains("[input.compile-commands]");
   }
@@ -121,7 +110,7 @@ class CliTest {
   @Test
   void anUnknownAttributeLabelIsAnErrorAndExitsWithFindings() throws IOException {
     Files.writeString(dir.resolve("s.c"), "void q(void *t, void (*s)(void)) __attribute__((QueueStage(\"T\", \"Q\")));\n");
-    Run r = run("scg", "-o", dir.resolve("scg.json").toString(), dir.toString());
+    Cli.Run r = run("scg", "-o", dir.resolve("scg.json").toString(), dir.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("s.c:1:").contains("unknown label \"Q\" in QueueStage").contains("[spec.unknown-label]");
   }
@@ -130,7 +119,7 @@ class CliTest {
   void aMalformedSpecIsReportedWithItsLine() throws IOException {
     Files.writeString(dir.resolve("s.c"), SERVER);
     Files.writeString(dir.resolve("broomstick.yaml"), "queueStage:\n  - {function: queue, params: [T, S]}\nmaloc: []\n");
-    Run r = run("scg", "-o", dir.resolve("scg.json").toString(), dir.toString());
+    Cli.Run r = run("scg", "-o", dir.resolve("scg.json").toString(), dir.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("broomstick.yaml:3:1: error:").contains("[spec.unknown-key]");
   }

@@ -2,15 +2,12 @@ package org.broomstick.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code --lang java}: the bytecode frontend behind the same commands (issue 7). */
 class JavaInputTest {
@@ -45,17 +42,12 @@ class JavaInputTest {
         malloc: [{function: Srv.buffer, params: [size]}]
         free: [{function: Srv.release, params: [ptr]}]
         """);
-    CommandLine cl = BroomstickCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute("memwalk", "--lang", "java", "--spec", spec.toString(), "--format", "text",
+    Cli.Run r = Cli.run("memwalk", "--lang", "java", "--spec", spec.toString(), "--format", "text",
         "--cache-size", "1M", classes.toString());
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).startsWith("Per-task working set: 4 KiB at most (in Srv.parse)")
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("Per-task working set: 4 KiB at most (in Srv.parse)")
         .contains("Match for Srv.buffer(")
         .contains("=> [4096] in stage Srv.parse");
-    assertThat(List.of(out.toString().split("\n"))).anySatisfy(l -> assertThat(l).contains("Srv.respond: L = {O1}"));
+    assertThat(List.of(r.out().split("\n"))).anySatisfy(l -> assertThat(l).contains("Srv.respond: L = {O1}"));
   }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code broomstick memwalk} on the bundled pipeline and on code without stages (issue 4, item 10). */
 class MemwalkCommandTest {
@@ -22,19 +19,11 @@ class MemwalkCommandTest {
   private static final Path PIPELINE = Path.of("../examples/c/pipeline").toAbsolutePath().normalize();
   private static final Path INCLUDE = Path.of("../include").toAbsolutePath().normalize();
 
-  record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    CommandLine cl = BroomstickCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
-  private Run memwalk(String... extra) {
+  private Cli.Run memwalk(String... extra) {
     List<String> args = new ArrayList<>(List.of("memwalk", "-I", INCLUDE.toString()));
     args.addAll(List.of(extra));
     args.add(PIPELINE.toString());
@@ -44,7 +33,7 @@ class MemwalkCommandTest {
   @Test
   void reportJsonCarriesTheContractOfSpecSection10() throws Exception {
     Path out = dir.resolve("report.json");
-    Run r = memwalk("-o", out.toString());
+    Cli.Run r = memwalk("-o", out.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(out.toFile());
     assertThat(json.get("schemaVersion").asInt()).isEqualTo(1);
@@ -79,7 +68,7 @@ class MemwalkCommandTest {
 
   @Test
   void theTextReportSaysFirstWhetherTheWorkingSetFitsTheCache() {
-    Run r = memwalk("--format", "text", "--cache-size", "1M");
+    Cli.Run r = memwalk("--format", "text", "--cache-size", "1M");
     assertThat(r.exit()).as(r.err()).isZero();
     String first = r.out().lines().findFirst().orElseThrow();
     // conn 40 + request 256 + reply 512 bytes are held together in handle_request.
@@ -88,17 +77,17 @@ class MemwalkCommandTest {
     assertThat(r.out()).contains("Match for srv_alloc(REQUEST_BYTES) => [256] in stage read_request (O2)")
         .contains("handle_request: L = {O1, O2}  A = {O3}")
         .contains("accept_conn [entry] nf=");
-    Run tiny = memwalk("--format", "text", "--cache-size", "1K");
+    Cli.Run tiny = memwalk("--format", "text", "--cache-size", "1K");
     assertThat(tiny.out().lines().findFirst().orElseThrow()).contains("does NOT fit");
   }
 
   @Test
   void graphsAndSarifAreWellFormed() throws Exception {
-    Run dot = memwalk("--format", "dot");
+    Cli.Run dot = memwalk("--format", "dot");
     assertThat(dot.out()).startsWith("strict digraph G {").contains("rankdir=LR").contains("->");
-    Run graphml = memwalk("--format", "graphml");
+    Cli.Run graphml = memwalk("--format", "graphml");
     assertThat(graphml.out()).contains("<graphml").containsPattern("<node id=\"send_reply@[^\"]*pipeline.c\">").contains("<edge");
-    Run sarif = memwalk("--format", "sarif");
+    Cli.Run sarif = memwalk("--format", "sarif");
     JsonNode json = new ObjectMapper().readTree(sarif.out());
     assertThat(json.get("version").asText()).isEqualTo("2.1.0");
     assertThat(json.get("runs").get(0).get("tool").get("driver").get("name").asText()).isEqualTo("broomstick");
@@ -107,14 +96,14 @@ class MemwalkCommandTest {
   @Test
   void codeWithoutStagesGivesAClearReportNotAnError() throws Exception {
     Files.writeString(dir.resolve("plain.c"), "int add(int a, int b) { return a + b; }\n");
-    Run r = run("memwalk", "--format", "text", dir.toString());
+    Cli.Run r = run("memwalk", "--format", "text", dir.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("No stages declared");
   }
 
   @Test
   void badOptionValuesAreUsageErrors() {
-    Run r = memwalk("--cache-size", "lots");
+    Cli.Run r = memwalk("--cache-size", "lots");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("is not a size");
   }

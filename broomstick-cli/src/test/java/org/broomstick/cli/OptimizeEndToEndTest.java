@@ -3,8 +3,6 @@ package org.broomstick.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code broomstick optimize} as a build step (issue 6): on each bundled C example, the original
@@ -58,12 +55,8 @@ class OptimizeEndToEndTest {
   void theOptimizedExampleBehavesTheSameAndUsesTheSlab(String example) throws Exception {
     Path src = EXAMPLES.resolve(example);
     Path out = dir.resolve("out");
-    CommandLine cl = BroomstickCommand.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute("optimize", "-I", INCLUDE.toString(), "--cache-size", "1M", "-o", out.toString(), src.toString());
-    assertThat(exit).as(err.toString()).isZero();
+    Cli.Run opt = Cli.run("optimize", "-I", INCLUDE.toString(), "--cache-size", "1M", "-o", out.toString(), src.toString());
+    assertThat(opt.exit()).as(opt.err()).isZero();
     assertThat(out.resolve("report.json")).exists();
     assertThat(out.resolve("allocator.json")).exists();
     assertThat(out.resolve("memory-map.txt")).exists();

@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code broomstick stingify}: its modes, the stale-report guard and idempotence (SPEC §7, §9; issue 6, item 2). */
 class StingifyCommandTest {
@@ -23,16 +20,8 @@ class StingifyCommandTest {
   Path report;
   Path config;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    CommandLine cl = BroomstickCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
   @BeforeEach
@@ -42,7 +31,7 @@ class StingifyCommandTest {
     Files.copy(Path.of("../examples/c/pipeline/pipeline.c"), src.resolve("pipeline.c"));
     Files.copy(Path.of("../include/broomstick.h"), src.resolve("broomstick.h"));
     report = dir.resolve("report.json");
-    Run m = run("memwalk", "-q", "-I", src.toString(), "-o", report.toString(), src.resolve("pipeline.c").toString());
+    Cli.Run m = run("memwalk", "-q", "-I", src.toString(), "-o", report.toString(), src.resolve("pipeline.c").toString());
     assertThat(m.exit()).as(m.err()).isZero();
     config = writeConfig(report, dir.resolve("allocator.json"));
   }
@@ -65,7 +54,7 @@ class StingifyCommandTest {
   @Test
   void theDefaultIsADiffAndNothingIsWritten() throws Exception {
     byte[] before = Files.readAllBytes(src.resolve("pipeline.c"));
-    Run r = run("stingify", "--report", report.toString(), "--config", config.toString(), src.toString());
+    Cli.Run r = run("stingify", "--report", report.toString(), "--config", config.toString(), src.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("+++ b/").contains("+#include \"stingy_config.h\"")
         .contains("-  struct conn *c = srv_alloc(sizeof(struct conn));")
@@ -76,23 +65,23 @@ class StingifyCommandTest {
 
   @Test
   void checkFailsOnAStaleTreeOutWritesACopyAndInPlaceThenNeedsAFreshReport() throws Exception {
-    Run check = run("stingify", "--report", report.toString(), "--config", config.toString(), "--check", src.toString());
+    Cli.Run check = run("stingify", "--report", report.toString(), "--config", config.toString(), "--check", src.toString());
     assertThat(check.exit()).isEqualTo(1);
     assertThat(check.err()).contains("pipeline.c: not up to date");
 
     Path out = dir.resolve("patched");
-    Run copy = run("stingify", "--report", report.toString(), "--config", config.toString(), "--out", out.toString(), src.toString());
+    Cli.Run copy = run("stingify", "--report", report.toString(), "--config", config.toString(), "--out", out.toString(), src.toString());
     assertThat(copy.exit()).as(copy.err()).isZero();
     assertThat(Files.readString(out.resolve("pipeline.c"))).contains("stingy_alloc(OBJ_1)");
     assertThat(out.resolve("broomstick.h")).as("unchanged analysed files are copied too").exists();
 
-    Run inPlace = run("stingify", "--report", report.toString(), "--config", config.toString(), "--in-place", src.toString());
+    Cli.Run inPlace = run("stingify", "--report", report.toString(), "--config", config.toString(), "--in-place", src.toString());
     assertThat(inPlace.exit()).as(inPlace.err()).isZero();
     assertThat(Files.readString(src.resolve("pipeline.c"))).isEqualTo(Files.readString(out.resolve("pipeline.c")));
 
     // The old report no longer describes the file: refused, nothing written.
     byte[] rewritten = Files.readAllBytes(src.resolve("pipeline.c"));
-    Run stale = run("stingify", "--report", report.toString(), "--config", config.toString(), "--in-place", src.toString());
+    Cli.Run stale = run("stingify", "--report", report.toString(), "--config", config.toString(), "--in-place", src.toString());
     assertThat(stale.exit()).isEqualTo(1);
     assertThat(stale.err()).contains("file changed since the report was made").contains("nothing written");
     assertThat(Files.readAllBytes(src.resolve("pipeline.c"))).isEqualTo(rewritten);
@@ -101,16 +90,16 @@ class StingifyCommandTest {
     Files.writeString(src.resolve("stingy_config.h"), "void *stingy_alloc(int id); void stingy_free(void *p);\n"
         + "enum { OBJ_0, OBJ_1, OBJ_2 };\n");
     Path report2 = dir.resolve("report2.json");
-    Run m = run("memwalk", "-q", "-I", src.toString(), "-o", report2.toString(), src.resolve("pipeline.c").toString());
+    Cli.Run m = run("memwalk", "-q", "-I", src.toString(), "-o", report2.toString(), src.resolve("pipeline.c").toString());
     assertThat(m.exit()).as(m.err()).isZero();
-    Run again = run("stingify", "--report", report2.toString(), "--config", config.toString(), "--check", src.toString());
+    Cli.Run again = run("stingify", "--report", report2.toString(), "--config", config.toString(), "--check", src.toString());
     assertThat(again.exit()).as(again.err()).isZero();
   }
 
   @Test
   void aReportOfAnotherSchemaVersionIsRefusedClearly() throws Exception {
     Files.writeString(report, Files.readString(report).replaceFirst("\"schemaVersion\" : 1", "\"schemaVersion\" : 7"));
-    Run r = run("stingify", "--report", report.toString(), "--config", config.toString(), src.toString());
+    Cli.Run r = run("stingify", "--report", report.toString(), "--config", config.toString(), src.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("schemaVersion 7; this stingify reads version 1");
   }

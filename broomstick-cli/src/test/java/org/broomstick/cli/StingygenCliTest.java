@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code broomstick stingygen} as a user meets it: files written, exit codes 0/1/2/3 (SPEC §8). */
 class StingygenCliTest {
@@ -19,22 +16,14 @@ class StingygenCliTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  private Run run(String... args) {
-    CommandLine cl = BroomstickCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static Cli.Run run(String... args) {
+    return Cli.run(args);
   }
 
   @Test
   void writesThePlanAndExitsZero() throws IOException {
     Path out = dir.resolve("out");
-    Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", out.toString(), "--cache-size", "32K", "--line-size", "64");
+    Cli.Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", out.toString(), "--cache-size", "32K", "--line-size", "64");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err())
         .contains("stingygen: OPTIMAL, objective 1333.33")
@@ -48,7 +37,7 @@ class StingygenCliTest {
 
   @Test
   void strictAndStackOverrideAreOptions() {
-    Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", dir.toString(), "--cache-size", "32K",
+    Cli.Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", dir.toString(), "--cache-size", "32K",
         "--strict", "--stack-bytes", "2K", "--global-threshold", "1K", "--solver-seconds", "5");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err()).contains("tau 30520 of 32768 cache bytes");
@@ -57,7 +46,7 @@ class StingygenCliTest {
   @Test
   void infeasibleExitsThreeAndWritesNothing() {
     Path out = dir.resolve("out");
-    Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", out.toString(), "--cache-size", "8K");
+    Cli.Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", out.toString(), "--cache-size", "8K");
     assertThat(r.exit()).isEqualTo(3);
     assertThat(r.err().strip()).isEqualTo(FIGURE52 + ": error: infeasible: stage \"body\" (entry read_body) overflows"
         + " tau = 4992 bytes by 2008 bytes even with n_O = 1 for every object: 3000 bytes live at its start + 4000"
@@ -69,15 +58,15 @@ class StingygenCliTest {
   void badReportsExitOneWithTheirPlace() throws IOException {
     Path v2 = dir.resolve("v2.json");
     Files.writeString(v2, "{\n \"schemaVersion\": 2}\n");
-    Run r = run("stingygen", "--report", v2.toString(), "-o", dir.resolve("o").toString(), "--cache-size", "32K");
+    Cli.Run r = run("stingygen", "--report", v2.toString(), "-o", dir.resolve("o").toString(), "--cache-size", "32K");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("v2.json:2:").contains("reads schemaVersion 1").contains("[report.schema-version]");
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"schemaVersion\": 1,\n \"stages\": [}");
-    Run b = run("stingygen", "--report", broken.toString(), "--cache-size", "32K");
+    Cli.Run b = run("stingygen", "--report", broken.toString(), "--cache-size", "32K");
     assertThat(b.exit()).isEqualTo(1);
     assertThat(b.err()).contains("broken.json:2:").contains("[report.syntax]").doesNotContain("\tat ");
-    Run missing = run("stingygen", "--report", dir.resolve("nope.json").toString());
+    Cli.Run missing = run("stingygen", "--report", dir.resolve("nope.json").toString());
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err()).contains("nope.json: error: no such file [report.missing]");
   }
@@ -85,10 +74,10 @@ class StingygenCliTest {
   @Test
   void usageErrorsExitTwo() {
     assertThat(run("stingygen").exit()).as("--report is required").isEqualTo(2);
-    Run size = run("stingygen", "--report", FIGURE52.toString(), "--cache-size", "lots");
+    Cli.Run size = run("stingygen", "--report", FIGURE52.toString(), "--cache-size", "lots");
     assertThat(size.exit()).isEqualTo(2);
     assertThat(size.err()).contains("\"lots\" is not a size");
-    Run line = run("stingygen", "--report", FIGURE52.toString(), "--cache-size", "32K", "--line-size", "48", "-o", dir.toString());
+    Cli.Run line = run("stingygen", "--report", FIGURE52.toString(), "--cache-size", "32K", "--line-size", "48", "-o", dir.toString());
     assertThat(line.exit()).isEqualTo(2);
     assertThat(line.err()).contains("line size 48 is not a power of two");
     assertThat(run("stingygen", "--report", FIGURE52.toString(), "--target", "java").exit()).isEqualTo(2);

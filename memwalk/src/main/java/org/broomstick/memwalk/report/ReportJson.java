@@ -1,7 +1,5 @@
 package org.broomstick.memwalk.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -223,11 +221,7 @@ public final class ReportJson {
     }
     ObjectNode st = root.putObject("stats");
     stats.forEach((k, v) -> st.set(k, MAPPER.valueToTree(v)));
-    JsonGenerator gen = MAPPER.getFactory().createGenerator(out);
-    gen.setPrettyPrinter(new DefaultPrettyPrinter());
-    MAPPER.writeTree(gen, root);
-    out.write('\n');
-    out.flush();
+    ScgJson.writeTree(root, out);
   }
 
   private static void strings(ArrayNode a, Collection<String> values) {

@@ -129,6 +129,11 @@ public final class ScgJson {
     }
     ObjectNode st = root.putObject("stats");
     stats.forEach((k, v) -> st.set(k, MAPPER.valueToTree(v)));
+    writeTree(root, out);
+  }
+
+  /** Pretty-prints a JSON tree with a final newline, leaving the writer open (the caller owns it). */
+  static void writeTree(ObjectNode root, Writer out) throws IOException {
     JsonGenerator gen = MAPPER.getFactory().createGenerator(out);
     gen.setPrettyPrinter(new DefaultPrettyPrinter());
     MAPPER.writeTree(gen, root);

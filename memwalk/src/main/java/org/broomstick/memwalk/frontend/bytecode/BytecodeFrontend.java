@@ -3,12 +3,9 @@ package org.broomstick.memwalk.frontend.bytecode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +17,7 @@ import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.diag.Diagnostics;
 import org.broomstick.memwalk.diag.InputException;
 import org.broomstick.memwalk.frontend.c.PathDisplay;
+import org.broomstick.memwalk.frontend.ContentHash;
 import org.broomstick.memwalk.model.AllocSite;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
@@ -227,7 +225,7 @@ public final class BytecodeFrontend {
 
     List<InputFile> inputs = new ArrayList<>();
     for (Path p : inputFiles) {
-      inputs.add(new InputFile(display.show(p.toString()), sha256(p)));
+      inputs.add(new InputFile(display.show(p.toString()), ContentHash.sha256(p)));
     }
     inputs.sort(Comparator.comparing(InputFile::path));
     flows.sort(Comparator.comparing(FlowGraph::function));
@@ -333,14 +331,4 @@ public final class BytecodeFrontend {
     }
   }
 
-  private static String sha256(Path p) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(p)));
-    } catch (IOException e) {
-      return null;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

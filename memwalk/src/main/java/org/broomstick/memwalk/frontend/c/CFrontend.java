@@ -5,11 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +26,7 @@ import java.util.stream.Stream;
 import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.diag.Diagnostics;
 import org.broomstick.memwalk.diag.InputException;
+import org.broomstick.memwalk.frontend.ContentHash;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
 import org.broomstick.memwalk.model.FieldStore;
@@ -564,12 +562,12 @@ public final class CFrontend {
     }
     List<InputFile> inputs = new ArrayList<>();
     for (String f : files) {
-      inputs.add(new InputFile(f, sha256(o.base().resolve(f))));
+      inputs.add(new InputFile(f, ContentHash.sha256(o.base().resolve(f))));
     }
     for (String h : files2) {
       String shown = display.show(h);
       if (!files.contains(shown)) {
-        inputs.add(new InputFile(shown, sha256(Path.of(h))));
+        inputs.add(new InputFile(shown, ContentHash.sha256(Path.of(h))));
       }
     }
     inputs.sort(Comparator.comparing(InputFile::path));
@@ -600,14 +598,4 @@ public final class CFrontend {
     return a;
   }
 
-  static String sha256(Path p) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(p)));
-    } catch (IOException e) {
-      return null;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
