@@ -20,8 +20,8 @@
  *   parse_stage    struct request        sizeof(struct request)   freed when its response is sent
  *                  request body          Content-Length (hint 4096)
  *   handle_stage   response head         RESP_HEAD_BYTES
- *                  response bodies       file size / body size / stats size (hint 4096), one site per
- *                                        handler, called through the route table
+ *                  response body         file / echoed body / stats size (hint 4096), in body_alloc(),
+ *                                        called by the handlers of the route table
  *
  * Built with -DSTINGY (the optimized build, see the Makefile), the scheduler elects stages with the
  * Stingy runtime's helper (thesis 7.4.5): a stage runs only when the objects it allocates are in
@@ -113,6 +113,8 @@ struct conn {
   struct request *req;
   size_t lingered;
   unsigned long long requests;
+  int queued;                      /* in a run queue */
+  int ready, armed;                /* the listener: has connections waiting / is in epoll */
 };
 
 typedef int handler_fn(struct conn *c, struct request *r);
@@ -216,6 +218,13 @@ static void request_free(struct conn *c) {
   c->req = NULL;
 }
 
+/* The response body buffer, for every handler that builds one: one allocation site, as servers
+   have one buffer constructor. */
+static char *body_alloc(struct request *r, size_t body_len) {
+  r->resp_body = srv_malloc(body_len);
+  return r->resp_body;
+}
+
 /* ---- run queues and I/O waits ------------------------------------------------------------ */
 
 static size_t stage_index(stage_fn *stage) {
@@ -228,10 +237,14 @@ static size_t stage_index(stage_fn *stage) {
   abort();
 }
 
-void queue_stage(struct conn *c, stage_fn *stage) {
+/* Appends the task to the run queue of the stage. The scheduler's own re-queueing (a connection
+   whose socket became ready, the listener) goes through here: those are not new event edges but
+   the continuations queue_io() registered. */
+static void runq_push(struct conn *c, stage_fn *stage) {
   size_t i = stage_index(stage);
   c->next = stage;
   c->qnext = NULL;
+  c->queued = 1;
   if (runq[i].tail != NULL) {
     runq[i].tail->qnext = c;
   } else {
@@ -244,6 +257,10 @@ void queue_stage(struct conn *c, stage_fn *stage) {
 #endif
 }
 
+void queue_stage(struct conn *c, stage_fn *stage) {
+  runq_push(c, stage);
+}
+
 static struct conn *runq_pop(size_t i) {
   struct conn *c = runq[i].head;
   runq[i].head = c->qnext;
@@ -251,40 +268,35 @@ static struct conn *runq_pop(size_t i) {
     runq[i].tail = NULL;
   }
   runq[i].n--;
+  c->queued = 0;
   return c;
 }
 
 /* The stage runs when the socket reports one of the events (or an error). Connections are in epoll
-   edge-triggered from the start, so a stage waits only after a read or write said EAGAIN; the
-   listening socket is one-shot, re-armed here, so that it stays quiet while the accept stage is
-   queued (and, in the STINGY build, while admission control holds new connections back). */
+   edge-triggered from the start, so a stage waits only after a read or write said EAGAIN. */
 void queue_io(struct conn *c, stage_fn *stage, uint32_t events) {
   c->wait = stage;
   c->wait_events = events;
-  if (c == &listener) {
-    struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.ptr = c};
-    if (epoll_ctl(epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0) {
-      perror("minihttpd: epoll_ctl");
-      stop = 1;
-    }
-  }
 }
 
 /* ---- stages ------------------------------------------------------------------------------ */
 
+/* Accepts one connection; the scheduler queues the stage again while the listener has more (TUX
+   accepts in its loop, AcceptNewRequests): a connection's task starts here. */
 static void accept_stage(struct conn *l) {
   int fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) {
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      l->ready = 0; /* drained: the scheduler waits for the listener again */
+    } else if (errno != EINTR && errno != ECONNABORTED) {
       perror("minihttpd: accept");
+      l->ready = 0; /* EMFILE and the like: retry on the next readiness */
     }
-    queue_io(l, accept_stage, EPOLLIN);
     return;
   }
   struct conn *c = srv_malloc(sizeof(struct conn));
   if (c == NULL) {
     close(fd);
-    queue_stage(l, accept_stage);
     return;
   }
   memset(c, 0, sizeof *c);
@@ -293,7 +305,6 @@ static void accept_stage(struct conn *l) {
   if (c->in == NULL) {
     srv_free(c);
     close(fd);
-    queue_stage(l, accept_stage);
     return;
   }
   int one = 1;
@@ -304,7 +315,6 @@ static void accept_stage(struct conn *l) {
     srv_free(c->in);
     srv_free(c);
     close(fd);
-    queue_stage(l, accept_stage);
     return;
   }
   c->succ = conns;
@@ -315,7 +325,6 @@ static void accept_stage(struct conn *l) {
   counters.accepted++;
   counters.open++;
   queue_stage(c, read_stage);
-  queue_stage(l, accept_stage); /* one connection per run: the scheduler decides when to take more */
 }
 
 static void read_stage(struct conn *c) {
@@ -612,8 +621,7 @@ static int handle_file(struct conn *c, struct request *r) {
     r->out_body = "";
     return 200;
   }
-  r->resp_body = srv_malloc(file_len);
-  if (r->resp_body == NULL) {
+  if (body_alloc(r, file_len) == NULL) {
     close(fd);
     return error_body(r, 500);
   }
@@ -645,8 +653,7 @@ static int handle_echo(struct conn *c, struct request *r) {
   r->out_len = echo_len;
   r->out_body = "";
   if (echo_len > 0) {
-    r->resp_body = srv_malloc(echo_len);
-    if (r->resp_body == NULL) {
+    if (body_alloc(r, echo_len) == NULL) {
       return error_body(r, 500);
     }
     memcpy(r->resp_body, r->body, echo_len);
@@ -670,8 +677,7 @@ static int handle_stats(struct conn *c, struct request *r) {
     return error_body(r, 500);
   }
   size_t stats_len = (size_t) n + 1;
-  r->resp_body = srv_malloc(stats_len);
-  if (r->resp_body == NULL) {
+  if (body_alloc(r, stats_len) == NULL) {
     return error_body(r, 500);
   }
   snprintf(r->resp_body, stats_len, STATS_FORMAT, STATS_ARGS);
@@ -835,16 +841,40 @@ static void poll_io(int timeout_ms) {
   for (int i = 0; i < n; i++) {
     struct conn *c = events[i].data.ptr;
     uint32_t ev = events[i].events;
-    if (c->wait != NULL && (ev & (c->wait_events | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) {
+    if (c == &listener) {
+      listener.armed = 0; /* one-shot */
+      listener.ready = 1;
+    } else if (c->wait != NULL && (ev & (c->wait_events | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) {
       stage_fn *stage = c->wait;
       c->wait = NULL;
-      queue_stage(c, stage);
+      runq_push(c, stage);
     }
+  }
+}
+
+/* New connections (TUX's AcceptNewRequests): while the listener has some, its accept stage is
+   queued, one connection per run, and the listener is out of epoll; once drained, it is armed
+   again (one-shot). So while admission control holds the accept stage back in the STINGY build,
+   new connections wait in the listen backlog and epoll does not spin on them. */
+static void admit(void) {
+  if (listener.queued) {
+    return;
+  }
+  if (listener.ready) {
+    runq_push(&listener, accept_stage);
+  } else if (!listener.armed) {
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = &listener};
+    if (epoll_ctl(epfd, EPOLL_CTL_MOD, listener.fd, &ev) < 0) {
+      perror("minihttpd: epoll_ctl");
+      stop = 1;
+    }
+    listener.armed = 1;
   }
 }
 
 void run_scheduler(void) {
   while (!stop) {
+    admit();
 #ifdef STINGY
     /* Thesis 7.4.5: the helper elects the stage and the batch; a stage is elected only when the
        objects it allocates are available in the cache slab (stingy_dyn_check), except as a last
@@ -949,7 +979,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 #endif
-  queue_io(&listener, accept_stage, EPOLLIN);
+  queue_io(&listener, accept_stage, EPOLLIN); /* the first event edge: the task's entry stage */
   printf("port %d\n", ntohs(addr.sin_port));
   fflush(stdout);
 
