@@ -65,6 +65,7 @@
 #define MAX_HEADERS 24
 #define MAX_BODY (1u << 20)   /* largest request body and largest file served */
 #define LINGER_BYTES 65536    /* bytes drained after a closing response before giving up */
+#define IDLE_WAIT_MS 1000     /* longest epoll wait: a signal just before it is seen this late */
 
 struct conn;
 typedef void stage_fn(struct conn *c);
@@ -892,10 +893,11 @@ void run_scheduler(void) {
         c->next(c);
       }
       stingy_sched_dequeued(sched, (uint32_t) s, batch);
+      admit();
       poll_io(0);
       continue;
     }
-    poll_io(-1);
+    poll_io(IDLE_WAIT_MS); /* nothing may run: wait for I/O, which is what frees memory */
 #else
     /* Stage after stage, each running the tasks queued at it when its turn comes. */
     for (size_t i = 0; i < N_STAGES; i++) {
@@ -904,7 +906,8 @@ void run_scheduler(void) {
         c->next(c);
       }
     }
-    poll_io(queued_tasks() ? 0 : -1);
+    admit(); /* before waiting: the listener must be armed if accept_stage drained it */
+    poll_io(queued_tasks() ? 0 : IDLE_WAIT_MS);
 #endif
   }
 }
