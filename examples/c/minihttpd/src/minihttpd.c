@@ -826,6 +826,7 @@ static void close_stage(struct conn *c) {
 
 /* ---- the scheduler ---------------------------------------------------------------------- */
 
+#ifndef STINGY
 static int queued_tasks(void) {
   for (size_t i = 0; i < N_STAGES; i++) {
     if (runq[i].n > 0) {
@@ -834,6 +835,7 @@ static int queued_tasks(void) {
   }
   return 0;
 }
+#endif
 
 /* Readiness queues the stage a connection waits in. */
 static void poll_io(int timeout_ms) {
