@@ -51,9 +51,12 @@ public final class TaskLiveness {
   private final Map<String, Transfer> maySummary = new HashMap<>();
   private final Map<String, Transfer> mustSummary = new HashMap<>();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
+  private final PointsTo pointsTo;
+  private final Map<String, BitSet> heapOf = new HashMap<>();
 
   private TaskLiveness(StageGraph graph, PointsTo pointsTo) {
     this.graph = graph;
+    this.pointsTo = pointsTo;
     this.program = graph.callGraph().program();
     for (AllocSite a : program.allocs()) {
       objectIndex.put(a.id(), objectIds.size());
@@ -111,22 +114,85 @@ public final class TaskLiveness {
       if (a != null) {
         mine.put(c.ordinal(), new Alloc(objectIndex.get(a.id())));
       } else if (f != null) {
-        BitSet candidates = new BitSet();
-        for (String o : pointsTo.of(f.pointer())) {
-          if (o.startsWith("heap:")) {
-            Integer idx = objectIndex.get(o.substring(5));
-            if (idx != null) {
-              candidates.set(idx);
-            }
-          }
-        }
-        mine.put(c.ordinal(), new Free(candidates));
+        mine.put(c.ordinal(), new Free(objectsOf(f.pointer())));
       } else {
         Set<String> callees = c.isIndirect() ? pointsTo.targetsOfCall(i) : Set.of(c.callee());
         mine.put(c.ordinal(), new Call(callees));
       }
     }
   }
+
+  /** The objects (allocation sites) a cell may point to. */
+  private BitSet objectsOf(String cell) {
+    return heapOf.computeIfAbsent(cell, c -> {
+      BitSet b = new BitSet();
+      for (String o : pointsTo.of(c)) {
+        if (o.startsWith("heap:")) {
+          Integer idx = objectIndex.get(o.substring(5));
+          if (idx != null) {
+            b.set(idx);
+          }
+        }
+      }
+      return b;
+    });
+  }
+
+  /**
+   * Entering a block where a pointer is known null: a task holds no object through it. Like a
+   * free, this kills an object for the may-analysis only when the pointer has one candidate, and
+   * every candidate for the must-analysis. When the pointer is to a struct, the objects held only
+   * in that struct's fields (owned by it: {@code r->body} of a request {@code r}) go with it, as
+   * they would on the path that frees the struct and its parts; this is what makes the common
+   * {@code if (r == NULL) return;} before the frees of a request and its buffers precise.
+   */
+  private Transfer nullEffect(FlowGraph.Block block, boolean may) {
+    Transfer t = Transfer.IDENTITY;
+    for (FlowGraph.NullPointer p : block.nullOnEntry()) {
+      BitSet objs = objectsOf(p.cell());
+      if (objs.isEmpty() || may && objs.cardinality() != 1) {
+        continue;
+      }
+      BitSet killed = (BitSet) objs.clone();
+      if (p.pointee() != null) {
+        killed.or(ownedBy(p.pointee()));
+      }
+      t = t.then(Transfer.kill(killed));
+    }
+    return t;
+  }
+
+  /** Objects whose every holder outside locals and temporaries is a field of {@code struct}. */
+  private BitSet ownedBy(String struct) {
+    return owned.computeIfAbsent(struct, k -> {
+      if (holders == null) {
+        holders = new HashMap<>();
+        pointsTo.pointsTo().forEach((cell, targets) -> {
+          if (cell.startsWith("f:") || cell.startsWith("g:")) {
+            for (String o : targets) {
+              if (o.startsWith("heap:")) {
+                Integer idx = objectIndex.get(o.substring(5));
+                if (idx != null) {
+                  holders.computeIfAbsent(idx, x -> new ArrayList<>()).add(cell);
+                }
+              }
+            }
+          }
+        });
+      }
+      BitSet b = new BitSet();
+      String prefix = "f:" + k + ".";
+      holders.forEach((idx, cells) -> {
+        if (cells.stream().allMatch(c -> c.startsWith(prefix))) {
+          b.set(idx);
+        }
+      });
+      return b;
+    });
+  }
+
+  private final Map<String, BitSet> owned = new HashMap<>();
+  private Map<Integer, List<String>> holders;
 
   private Event event(String function, int ordinal) {
     return events.getOrDefault(function, Map.of()).get(ordinal);
@@ -178,7 +244,7 @@ public final class TaskLiveness {
     Deque<Integer> work = new ArrayDeque<>(List.of(0));
     while (!work.isEmpty()) {
       int b = work.poll();
-      Transfer t = in[b];
+      Transfer t = in[b].then(nullEffect(flow.blocks().get(b), may));
       for (int ordinal : flow.blocks().get(b).events()) {
         Transfer effect = effect(event(f, ordinal), may);
         t = effect == null ? null : t.then(effect);
@@ -286,8 +352,8 @@ public final class TaskLiveness {
       Deque<Integer> work = new ArrayDeque<>(List.of(0));
       while (!work.isEmpty()) {
         int b = work.poll();
-        BitSet m = (BitSet) may[b].clone();
-        BitSet u = (BitSet) must[b].clone();
+        BitSet m = nullEffect(flow.blocks().get(b), true).apply(may[b]);
+        BitSet u = nullEffect(flow.blocks().get(b), false).apply(must[b]);
         boolean returns = true;
         for (int ordinal : flow.blocks().get(b).events()) {
           Event e = event(f, ordinal);

@@ -21,13 +21,32 @@ public record FlowGraph(String function, List<Block> blocks, int exit) {
     }
   }
 
-  /** A straight-line run of events. */
-  public record Block(List<Integer> events, List<Integer> successors) {
+  /**
+   * A straight-line run of events.
+   *
+   * @param nullOnEntry pointers that are null whenever this block is entered (it is the branch of
+   *     a test such as {@code if (p == NULL)} or the else of {@code if (p)}): a task holds no
+   *     object through them there, as on the path through a free
+   */
+  public record Block(List<Integer> events, List<Integer> successors, List<NullPointer> nullOnEntry) {
     public Block {
       events = List.copyOf(events);
       successors = List.copyOf(successors);
+      nullOnEntry = List.copyOf(nullOnEntry);
+    }
+
+    public Block(List<Integer> events, List<Integer> successors) {
+      this(events, successors, List.of());
     }
   }
+
+  /**
+   * A pointer known to be null.
+   *
+   * @param cell its points-to cell
+   * @param pointee the struct it points to, keyed as field cells are ({@code f:KEY.field}), or null
+   */
+  public record NullPointer(String cell, String pointee) {}
 
   /** The flow of a body without branches: one block holding the events, then the exit. */
   public static FlowGraph straight(String function, List<Integer> events) {

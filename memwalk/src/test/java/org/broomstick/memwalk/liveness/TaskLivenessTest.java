@@ -198,6 +198,32 @@ class TaskLivenessTest {
   }
 
   @Test
+  void aNullTestBeforeAFreeKillsOnBothPaths() throws Exception {
+    // Real servers guard their frees: if (p) free(p); or if (p == NULL) return; free(p);
+    Liveness l = liveness("""
+        void drop_x(struct task *t) {
+          if (t->x == NULL)
+            return;
+          release(t->x);
+        }
+        void done(struct task *t) {
+          drop_x(t);
+          if (t->y != NULL) release(t->y);
+          if (!t->z) t->n = 0; else release(t->z);
+        }
+        void start(struct task *t) {
+          t->x = alloc(8);
+          t->y = alloc(8);
+          t->z = alloc(8);
+          queue(t, done);
+        }
+        """);
+    assertThat(stage(l, "done").liveIn()).hasSize(3);
+    assertThat(stage(l, "done").liveAtExit()).isEmpty();
+    assertThat(l.objects()).noneMatch(Liveness.ObjectFacts::outlivesTask);
+  }
+
+  @Test
   void switchesLoopsAndShortCircuitsAreControlFlow() throws Exception {
     Liveness l = liveness("""
         void a(struct task *t) { t->n = 0; }

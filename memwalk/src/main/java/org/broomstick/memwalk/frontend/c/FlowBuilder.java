@@ -44,15 +44,20 @@ import org.eclipse.cdt.core.dom.ast.gnu.IGNUASTGotoStatement;
  */
 final class FlowBuilder {
 
-  /** The events attached to one AST node (a call, or an assignment that stores a field). */
+  /** What the lowering knows of the body's nodes. */
   interface Events {
+    /** The events attached to one AST node (a call, or an assignment that stores a field). */
     List<Integer> at(IASTNode node);
+
+    /** The points-to cell of a pointer-valued expression and its pointee struct, or null when it is not one. */
+    FlowGraph.NullPointer pointer(IASTExpression e);
   }
 
   private final String function;
   private final Events events;
   private final List<List<Integer>> blockEvents = new ArrayList<>();
   private final List<Set<Integer>> successors = new ArrayList<>();
+  private final List<List<FlowGraph.NullPointer>> nullOnEntry = new ArrayList<>();
   private final Deque<Integer> breaks = new ArrayDeque<>();
   private final Deque<Integer> continues = new ArrayDeque<>();
   private final Map<String, Integer> labels = new HashMap<>();
@@ -93,7 +98,7 @@ final class FlowBuilder {
     }
     List<FlowGraph.Block> blocks = new ArrayList<>();
     for (int i = 0; i < b.blockEvents.size(); i++) {
-      blocks.add(new FlowGraph.Block(b.blockEvents.get(i), List.copyOf(b.successors.get(i))));
+      blocks.add(new FlowGraph.Block(b.blockEvents.get(i), List.copyOf(b.successors.get(i)), b.nullOnEntry.get(i)));
     }
     return new FlowGraph(function, blocks, b.exit);
   }
@@ -101,6 +106,7 @@ final class FlowBuilder {
   private int block() {
     blockEvents.add(new ArrayList<>());
     successors.add(new LinkedHashSet<>());
+    nullOnEntry.add(new ArrayList<>());
     return blockEvents.size() - 1;
   }
 
@@ -222,13 +228,76 @@ final class FlowBuilder {
   private void ifStatement(IASTIfStatement is) {
     expression(is.getConditionExpression());
     int test = current;
+    NullTest nt = nullTest(is.getConditionExpression());
     current = join();
+    if (nt != null && nt.nullWhenTrue()) {
+      nullOnEntry.get(current).add(nt.cell());
+    }
     statement(is.getThenClause());
     int thenEnd = current;
     current = test;
     join();
+    if (nt != null && !nt.nullWhenTrue()) {
+      nullOnEntry.get(current).add(nt.cell());
+    }
     statement(is.getElseClause());
     join(thenEnd);
+  }
+
+  /** A condition that tells whether a pointer is null: {@code !p}, {@code p == NULL}, {@code p}, {@code p != 0}. */
+  private record NullTest(FlowGraph.NullPointer cell, boolean nullWhenTrue) {}
+
+  private NullTest nullTest(IASTExpression cond) {
+    IASTExpression c = strip(cond);
+    boolean negated = false;
+    if (c instanceof org.eclipse.cdt.core.dom.ast.IASTUnaryExpression u
+        && u.getOperator() == org.eclipse.cdt.core.dom.ast.IASTUnaryExpression.op_not) {
+      c = strip(u.getOperand());
+      negated = true;
+    }
+    if (c instanceof IASTBinaryExpression be
+        && (be.getOperator() == IASTBinaryExpression.op_equals || be.getOperator() == IASTBinaryExpression.op_notequals)) {
+      IASTExpression other;
+      IASTExpression pointer;
+      if (isNullConstant(be.getOperand2())) {
+        pointer = be.getOperand1();
+        other = be.getOperand2();
+      } else if (isNullConstant(be.getOperand1())) {
+        pointer = be.getOperand2();
+        other = be.getOperand1();
+      } else {
+        return null;
+      }
+      FlowGraph.NullPointer cell = events.pointer(strip(pointer));
+      if (cell == null || other == null) {
+        return null;
+      }
+      boolean nullWhenTrue = be.getOperator() == IASTBinaryExpression.op_equals;
+      return new NullTest(cell, negated != nullWhenTrue);
+    }
+    FlowGraph.NullPointer cell = events.pointer(c);
+    return cell == null ? null : new NullTest(cell, negated);
+  }
+
+  private static IASTExpression strip(IASTExpression e) {
+    while (true) {
+      if (e instanceof org.eclipse.cdt.core.dom.ast.IASTUnaryExpression u
+          && u.getOperator() == org.eclipse.cdt.core.dom.ast.IASTUnaryExpression.op_bracketedPrimary) {
+        e = u.getOperand();
+      } else if (e instanceof org.eclipse.cdt.core.dom.ast.IASTCastExpression ce) {
+        e = ce.getOperand();
+      } else {
+        return e;
+      }
+    }
+  }
+
+  /** {@code 0}, {@code NULL} ({@code ((void *) 0)}) and the like. */
+  private static boolean isNullConstant(IASTExpression e) {
+    IASTExpression s = strip(e);
+    return s instanceof org.eclipse.cdt.core.dom.ast.IASTLiteralExpression lit
+        && lit.getKind() == org.eclipse.cdt.core.dom.ast.IASTLiteralExpression.lk_integer_constant
+        && new String(lit.getValue()).replaceAll("[uUlL]", "").equals("0");
   }
 
   private void loopBody(IASTStatement body, int test, int after, int continueTo) {

@@ -458,7 +458,25 @@ final class UnitExtractor {
     frame.params(dtor);
     low.frame = frame;
     fd.getBody().accept(low.visitor());
-    flows.put(id, FlowBuilder.build(id, fd.getBody(), low::eventsAt, low.events));
+    flows.put(id, FlowBuilder.build(id, fd.getBody(), new FlowBuilder.Events() {
+      @Override
+      public List<Integer> at(IASTNode node) {
+        return low.eventsAt(node);
+      }
+
+      @Override
+      public FlowGraph.NullPointer pointer(IASTExpression e) {
+        if (!(unwrap(e.getExpressionType()) instanceof org.eclipse.cdt.core.dom.ast.IPointerType pt)) {
+          return null;
+        }
+        String cell = low.cellOf(e);
+        if (cell == null) {
+          return null;
+        }
+        String pointee = unwrap(pt.getType()) instanceof ICompositeType ct ? compositeKey(ct) : null;
+        return new FlowGraph.NullPointer(cell, pointee);
+      }
+    }, low.events));
     SourceLocation at = locationOf(fd.getDeclarator());
     functions.put(
         id,
