@@ -454,6 +454,15 @@ public final class SourceFrontend {
     if (p instanceof VariableDeclarator v) {
       return tree.binaryOf(SourceTree.attempt(v.getType()::resolve));
     }
+    if (p instanceof com.github.javaparser.ast.expr.ArrayInitializerExpr) {
+      // {a, b} of a declared array: the element type of the variable or of the new array.
+      Node q = p.getParentNode().orElse(null);
+      com.github.javaparser.ast.type.Type arrayType = q instanceof VariableDeclarator v ? v.getType()
+          : q instanceof com.github.javaparser.ast.expr.ArrayCreationExpr ac ? ac.createdType() : null;
+      if (arrayType != null && arrayType.isArrayType()) {
+        return tree.binaryOf(SourceTree.attempt(arrayType.asArrayType().getComponentType()::resolve));
+      }
+    }
     return null;
   }
 

@@ -979,6 +979,12 @@ final class SourceLowering {
     String call(MethodCallExpr mc) {
       ResolvedMethodDeclaration rm = SourceTree.attempt(mc::resolve);
       Expression scopeExpr = mc.getScope().orElse(null);
+      if (rm == null && scopeExpr == null) {
+        String byName = unqualifiedByName(mc);
+        if (byName != null) {
+          return byName;
+        }
+      }
       if (rm == null) {
         if (scopeExpr != null && !(scopeExpr instanceof NameExpr n && scope.lookup(n.getNameAsString()) == null
             && Character.isUpperCase(n.getNameAsString().charAt(0)))) {
@@ -1091,6 +1097,42 @@ final class SourceLowering {
       finishCall(mc, declaredId, targets, cells, argTexts(isStatic ? null : scopeExpr == null ? "this" : unit.source(scopeExpr),
           cells.size(), mc.getArguments()), !isStatic, result, calleeText, libraryResult, rm);
       return result;
+    }
+
+    /**
+     * An unqualified call the solver cannot type (a lambda's untyped parameter in an array
+     * initialiser): the one method of that name and arity in the enclosing classes, if unique.
+     */
+    String unqualifiedByName(MethodCallExpr mc) {
+      int arity = mc.getArguments().size();
+      for (SourceTree.AppType t = owner; t != null; t = t.outer) {
+        List<SourceTree.AppMethod> found = new ArrayList<>();
+        for (String c : tree.superclasses(t.binary)) {
+          SourceTree.AppType ct = tree.types.get(c);
+          if (ct != null) {
+            ct.methods.stream().filter(x -> x.kind() == SourceTree.Kind.METHOD && x.simpleName().equals(mc.getNameAsString())
+                && x.declared() == arity).forEach(found::add);
+          }
+        }
+        if (found.size() > 1) {
+          return null;
+        }
+        if (found.size() == 1) {
+          SourceTree.AppMethod target = found.get(0);
+          List<String> cells = new ArrayList<>();
+          if (!target.isStatic()) {
+            cells.add(implicitThis(target.owner().binary));
+          }
+          mc.getArguments().forEach(a -> cells.add(expr(a)));
+          String result = target.desc().endsWith(")V") || !target.desc().endsWith(";") ? null : t();
+          names.putIfAbsent(target.id(), target.name());
+          finishCall(mc, target.id(), List.of(new SourceDispatch.Target(target.id(), -1, false, true)), cells,
+              argTexts(target.isStatic() ? null : "this", cells.size(), mc.getArguments()), !target.isStatic(), result,
+              mc.getNameAsString());
+          return result;
+        }
+      }
+      return null;
     }
 
     boolean lastIsArray(MethodCallExpr mc) {
