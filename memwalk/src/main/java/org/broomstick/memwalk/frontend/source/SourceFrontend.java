@@ -202,8 +202,7 @@ public final class SourceFrontend {
     Map<Node, SourceDispatch.FnObject> fns = new IdentityHashMap<>();
     for (SourceTree.Unit u : tree.units) {
       for (ObjectCreationExpr oce : u.cu().findAll(ObjectCreationExpr.class)) {
-        SourceTree.AppType anon = tree.typeOfNode.get(oce);
-        String cls = anon != null ? anon.binary : tree.binaryOf(SourceTree.attempt(oce.getType()::resolve));
+        String cls = tree.classOf(oce);
         if (cls != null) {
           instantiated.add(cls);
         }
@@ -477,7 +476,10 @@ public final class SourceFrontend {
     String iface = functionalType(tree, r);
     String[] sam = iface == null ? null : sam(tree, iface);
     if (sam == null) {
-      return null;
+      // The target type needs inference the solver lacks (new Box<>(X::m)): still a function
+      // object that can flow to a stage, but no interface call finds it.
+      iface = null;
+      sam = new String[] {"", "", "-1"};
     }
     int arity = Integer.parseInt(sam[2]);
     String method = r.getIdentifier();
@@ -523,7 +525,10 @@ public final class SourceFrontend {
       SourceTree.AppMethod found = null;
       if (t != null) {
         for (SourceTree.AppMethod m : t.methods) {
-          if (m.simpleName().equals(method) && (m.declared() == arity || !m.isStatic() && m.declared() == arity - 1)) {
+          if (m.simpleName().equals(method) && (arity < 0 || m.declared() == arity || !m.isStatic() && m.declared() == arity - 1)) {
+            if (found != null && arity < 0) {
+              return null; // overloaded, and nothing tells which
+            }
             found = m;
           }
         }
@@ -536,7 +541,7 @@ public final class SourceFrontend {
       params = found.declared();
     }
     // Type::instanceMethod takes its receiver from the call; expr::method has it bound.
-    int captured = isStatic ? 0 : r.getScope() instanceof TypeExpr && arity == params + 1 ? 0 : 1;
+    int captured = isStatic ? 0 : r.getScope() instanceof TypeExpr && (arity < 0 || arity == params + 1) ? 0 : 1;
     return new SourceDispatch.FnObject(impl, iface, sam[0], arity, captured, false);
   }
 

@@ -660,13 +660,8 @@ final class SourceLowering {
         return call(mc);
       }
       if (e instanceof ObjectCreationExpr oce) {
-        String cls;
         SourceTree.AppType anon = tree.typeOfNode.get(oce);
-        if (anon != null) {
-          cls = anon.binary;
-        } else {
-          cls = tree.binaryOf(SourceTree.attempt(oce.getType()::resolve));
-        }
+        String cls = tree.classOf(oce);
         if (cls == null) {
           warnUnresolved(oce, "type " + oce.getType().asString());
           oce.getArguments().forEach(this::expr);
@@ -985,6 +980,13 @@ final class SourceLowering {
           return byName;
         }
       }
+      if (rm == null && (scopeExpr instanceof NameExpr || scopeExpr instanceof FieldAccessExpr)
+          && scope.lookup(scopeExpr.toString()) == null) {
+        String byName = staticByName(mc, scopeExpr.toString());
+        if (byName != null) {
+          return byName;
+        }
+      }
       if (rm == null) {
         if (scopeExpr != null && !(scopeExpr instanceof NameExpr n && scope.lookup(n.getNameAsString()) == null
             && Character.isUpperCase(n.getNameAsString().charAt(0)))) {
@@ -1133,6 +1135,32 @@ final class SourceLowering {
         }
       }
       return null;
+    }
+
+    /**
+     * {@code Type.m(…)} the solver cannot type (an argument of a local class): the one static
+     * method of that name and arity in the application type so named.
+     */
+    String staticByName(MethodCallExpr mc, String typeText) {
+      String suffix = typeText.replace('.', '$');
+      List<SourceTree.AppMethod> found = new ArrayList<>();
+      for (SourceTree.AppType t : tree.types.values()) {
+        if (t.binary.endsWith("." + suffix) || t.binary.endsWith("$" + suffix) || t.binary.equals(typeText)) {
+          t.methods.stream().filter(x -> x.kind() == SourceTree.Kind.METHOD && x.isStatic()
+              && x.simpleName().equals(mc.getNameAsString()) && x.declared() == mc.getArguments().size()).forEach(found::add);
+        }
+      }
+      if (found.size() != 1) {
+        return null;
+      }
+      SourceTree.AppMethod target = found.get(0);
+      List<String> cells = new ArrayList<>();
+      mc.getArguments().forEach(a -> cells.add(expr(a)));
+      String result = target.desc().endsWith(";") ? t() : null;
+      names.putIfAbsent(target.id(), target.name());
+      finishCall(mc, target.id(), List.of(new SourceDispatch.Target(target.id(), -1, false, true)), cells,
+          argTexts(null, cells.size(), mc.getArguments()), false, result, target.name());
+      return result;
     }
 
     boolean lastIsArray(MethodCallExpr mc) {

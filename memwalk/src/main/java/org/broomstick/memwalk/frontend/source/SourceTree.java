@@ -266,6 +266,29 @@ final class SourceTree {
     }
   }
 
+  /** The binary name of the class a {@code new} creates; null when it cannot be resolved. */
+  String classOf(ObjectCreationExpr oce) {
+    AppType anon = typeOfNode.get(oce);
+    if (anon != null) {
+      return anon.binary;
+    }
+    String b = binaryOf(attempt(oce.getType()::resolve));
+    if (b != null) {
+      return b;
+    }
+    // A local class the solver does not find: by name, in the classes around the expression.
+    String name = oce.getType().getNameAsString();
+    for (AppType t = enclosingType(oce); t != null; t = t.outer) {
+      for (AppType c : types.values()) {
+        if (c.outer == t && c.node instanceof ClassOrInterfaceDeclaration cd && cd.getNameAsString().equals(name)
+            && cd.getParentNode().filter(p -> p instanceof LocalClassDeclarationStmt).isPresent()) {
+          return c.binary;
+        }
+      }
+    }
+    return null;
+  }
+
   /** The application type a node belongs to (innermost enclosing class body). */
   AppType enclosingType(Node n) {
     for (Node p = n.getParentNode().orElse(null); p != null; p = p.getParentNode().orElse(null)) {
