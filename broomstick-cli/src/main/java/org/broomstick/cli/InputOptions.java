@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 final class InputOptions {
 
   @Parameters(paramLabel = "PATH",
-      description = "C files or directories (searched for *.c); with --lang java, class directories, jars or class files.")
+      description = "C files or directories (searched for *.c); with --lang java, class directories, jars or class files, or source roots (directories of .java files without .class files).")
   List<Path> paths = new ArrayList<>();
 
   @Option(names = "--compile-commands", paramLabel = "FILE",

@@ -63,6 +63,12 @@ final class ProgramLoader {
           "no input paths given (class directories, jars or class files)"));
     }
     try {
+      if (areSources(in.paths)) {
+        var r = org.broomstick.memwalk.frontend.source.SourceFrontend.load(
+            new org.broomstick.memwalk.frontend.source.SourceFrontend.Options(
+                in.paths, in.classpath, ServerSpec.EMPTY, in.specFile(), Path.of("")));
+        return new Loaded(r.program(), r.stats().files(), r.stats().filesWithErrors(), r.stats().millis());
+      }
       var r = org.broomstick.memwalk.frontend.bytecode.BytecodeFrontend.load(
           new org.broomstick.memwalk.frontend.bytecode.BytecodeFrontend.Options(
               in.paths, in.classpath, ServerSpec.EMPTY, in.specFile(), Path.of("")));
@@ -70,6 +76,34 @@ final class ProgramLoader {
     } catch (InputException e) {
       throw new BroomstickException(ExitCode.FINDINGS, e.diagnostic(), e);
     }
+  }
+
+  /**
+   * Java sources go to the source frontend: every path is a {@code .java} file or a directory
+   * holding {@code .java} files and no {@code .class} files (a build's output next to its sources
+   * is analysed as classes, which javac has already checked).
+   */
+  static boolean areSources(List<Path> paths) {
+    for (Path p : paths) {
+      if (java.nio.file.Files.isDirectory(p)) {
+        boolean[] seen = new boolean[2];
+        try (var walk = java.nio.file.Files.walk(p)) {
+          walk.forEach(f -> {
+            String n = f.toString();
+            seen[0] |= n.endsWith(".java");
+            seen[1] |= n.endsWith(".class");
+          });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+          return false; // the bytecode frontend reports the unreadable directory
+        }
+        if (!seen[0] || seen[1]) {
+          return false;
+        }
+      } else if (!p.toString().endsWith(".java")) {
+        return false;
+      }
+    }
+    return !paths.isEmpty();
   }
 
   /**

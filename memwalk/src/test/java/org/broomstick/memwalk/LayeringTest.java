@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parsers stay in their frontends (STYLE.md, example 1): CDT only in {@code frontend.c}, ASM only in {@code frontend.bytecode}, and no
+ * Parsers stay in their frontends (STYLE.md, example 1): CDT only in {@code frontend.c}, ASM only in {@code frontend.bytecode},
+ * JavaParser only in {@code frontend.source}, and no
  * analysis package reads files.
  */
 class LayeringTest {
@@ -35,6 +36,13 @@ class LayeringTest {
     assertThat(sources())
         .filteredOn(p -> !p.startsWith(MAIN.resolve("frontend/bytecode")))
         .allSatisfy(p -> assertThat(Files.readString(p)).as(p.toString()).doesNotContain("org.objectweb.asm"));
+  }
+
+  @Test
+  void javaParserIsUsedOnlyInTheSourceFrontend() throws IOException {
+    assertThat(sources())
+        .filteredOn(p -> !p.startsWith(MAIN.resolve("frontend/source")))
+        .allSatisfy(p -> assertThat(Files.readString(p)).as(p.toString()).doesNotContain("com.github.javaparser"));
   }
 
   @Test

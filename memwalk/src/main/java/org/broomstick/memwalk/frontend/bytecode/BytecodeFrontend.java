@@ -28,6 +28,7 @@ import org.broomstick.memwalk.model.Function;
 import org.broomstick.memwalk.model.InputFile;
 import org.broomstick.memwalk.model.Program;
 import org.broomstick.memwalk.model.SourceLocation;
+import org.broomstick.memwalk.spec.JavaSpec;
 import org.broomstick.memwalk.spec.ServerSpec;
 import org.broomstick.memwalk.spec.SiteBinder;
 import org.broomstick.memwalk.spec.SpecCheck;
@@ -111,18 +112,18 @@ public final class BytecodeFrontend {
   private static Result build(ClassPath cp, Options o, ServerSpec yaml, PathDisplay display, Diagnostics diags,
       List<Path> inputFiles, long start) {
     AnnotationSpec.Declared declared = AnnotationSpec.read(cp, diags);
-    Map<String, AnnotationSpec.Shape> shapes = new HashMap<>();
+    Map<String, JavaSpec.Shape> shapes = new HashMap<>();
     Map<String, List<String[]>> methodsByName = new HashMap<>(); // name -> {owner, desc, access}
     for (ClassPath.AppClass a : cp.appClasses().values()) {
       for (MethodNode m : a.node().methods) {
         String name = Ids.name(a.node().name, m.name);
-        AnnotationSpec.Shape s = new AnnotationSpec.Shape(name, (m.access & Opcodes.ACC_STATIC) == 0, Type.getArgumentTypes(m.desc).length);
+        JavaSpec.Shape s = new JavaSpec.Shape(name, (m.access & Opcodes.ACC_STATIC) == 0, Type.getArgumentTypes(m.desc).length);
         shapes.putIfAbsent(name, s);
         shapes.putIfAbsent(Ids.qualifiedName(a.node().name, m.name), s);
         methodsByName.computeIfAbsent(name, k -> new ArrayList<>()).add(new String[] {a.node().name, m.desc, Integer.toString(m.access)});
       }
     }
-    ServerSpec.Merged merged = declared.spec().mergedWith(AnnotationSpec.forModel(yaml, shapes));
+    ServerSpec.Merged merged = declared.spec().mergedWith(JavaSpec.forModel(yaml, shapes));
     merged.conflicts().forEach(c -> diags.error(SourceLocation.NONE, "spec.conflict", c));
     ServerSpec spec = merged.spec();
 

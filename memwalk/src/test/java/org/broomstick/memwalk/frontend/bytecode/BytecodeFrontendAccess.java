@@ -1,0 +1,15 @@
+package org.broomstick.memwalk.frontend.bytecode;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.broomstick.memwalk.model.Program;
+import org.broomstick.memwalk.spec.ServerSpec;
+
+/** Loads a class directory with the bytecode frontend, for tests of other packages. */
+public final class BytecodeFrontendAccess {
+  private BytecodeFrontendAccess() {}
+
+  public static Program load(Path classes) {
+    return BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(), ServerSpec.EMPTY, null, classes)).program();
+  }
+}

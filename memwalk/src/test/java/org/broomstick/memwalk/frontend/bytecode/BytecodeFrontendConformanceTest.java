@@ -1,0 +1,17 @@
+package org.broomstick.memwalk.frontend.bytecode;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.broomstick.memwalk.frontend.FrontendConformanceTest;
+import org.broomstick.memwalk.model.Program;
+import org.broomstick.memwalk.spec.ServerSpec;
+
+/** The conformance cases through javac and the bytecode frontend. */
+class BytecodeFrontendConformanceTest extends FrontendConformanceTest {
+
+  @Override
+  protected Program load(Path src) throws Exception {
+    Path classes = compile(src);
+    return BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(), ServerSpec.EMPTY, null, classes)).program();
+  }
+}
