@@ -403,10 +403,7 @@ public final class CFrontend {
         cache.get(u.file().toString())
             .orElseThrow(() -> new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read")));
     FileContent content = FileContent.create(u.file().toString(), true, src.chars);
-    Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
-    systemDirs.addAll(u.systemIncludes());
-    CachingContentProvider provider = new CachingContentProvider(
-        cache, run.headersByName(), path -> systemDirs.stream().anyMatch(path::startsWith));
+    CachingContentProvider provider = new CachingContentProvider(cache, run.headersByName());
     int opts =
         ILanguage.OPTION_NO_IMAGE_LOCATIONS
             | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;
@@ -418,6 +415,8 @@ public final class CFrontend {
       diags.error(SourceLocation.ofFile(shown), "parse.crash", "the parser failed on this unit (" + e.getClass().getSimpleName() + "); unit skipped");
       return emptyFacts(shown);
     }
+    Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
+    systemDirs.addAll(u.systemIncludes());
     Set<String> fixedExprs = new LinkedHashSet<>();
     for (ServerSpec.AllocFunction m : o.spec().mallocs().values()) {
       if (m.fixedSize() != null) {

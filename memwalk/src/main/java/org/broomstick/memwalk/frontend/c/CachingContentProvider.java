@@ -26,15 +26,8 @@ final class CachingContentProvider extends InternalFileContentProvider {
   private final java.util.Set<String> served = new java.util.LinkedHashSet<>();
   private final List<HeuristicInclude> heuristic = new java.util.ArrayList<>();
 
-  private final java.util.function.Predicate<String> system;
-
-  /**
-   * @param system tells system headers, whose function bodies are blanked before CDT reads them
-   *     (library code is never analysed; glibc's inline wrappers are a large share of every unit)
-   */
-  CachingContentProvider(SourceCache cache, Map<String, List<Path>> headersByName, java.util.function.Predicate<String> system) {
+  CachingContentProvider(SourceCache cache, Map<String, List<Path>> headersByName) {
     this.cache = cache;
-    this.system = system;
     setIncludeResolutionHeuristics(
         (include, currentFile) -> {
           String name = Path.of(include).getFileName().toString();
@@ -77,8 +70,7 @@ final class CachingContentProvider extends InternalFileContentProvider {
       return null;
     }
     served.add(path);
-    boolean strip = system.test(path) && !Boolean.getBoolean("broomstick.keepSystemBodies");
-    return new InternalFileContent(path, strip ? src.get().charArrayWithoutBodies() : src.get().charArray());
+    return new InternalFileContent(path, src.get().charArray());
   }
 
   @Override

@@ -37,19 +37,6 @@ final class SourceCache {
       return charArray;
     }
 
-    private volatile org.eclipse.cdt.internal.core.parser.scanner.CharArray withoutBodies;
-
-    /** The view of a system header: function bodies blanked (see {@link BodyStripper}), made once. */
-    org.eclipse.cdt.internal.core.parser.scanner.CharArray charArrayWithoutBodies() {
-      var v = withoutBodies;
-      if (v == null) {
-        char[] stripped = BodyStripper.strip(chars);
-        v = stripped == chars ? charArray : new org.eclipse.cdt.internal.core.parser.scanner.CharArray(stripped);
-        withoutBodies = v;
-      }
-      return v;
-    }
-
     /** 1-based column of a character offset. */
     int column(int offset) {
       int[] starts = lineStarts();
