@@ -95,8 +95,11 @@ public final class TaskLiveness {
     }
     for (QueueSite q : program.queues()) {
       if (q.ordinal() >= 0) {
-        events.computeIfAbsent(q.function(), k -> new HashMap<>())
-            .put(q.ordinal(), new Queue(pointsTo.functionsOf(q.stage())));
+        // A ScheduleStage call runs the stage now: a call of it, not a queueing.
+        Event e = q.kind() == QueueSite.Kind.SCHEDULE_STAGE
+            ? new Call(pointsTo.functionsOf(q.stage()))
+            : new Queue(pointsTo.functionsOf(q.stage()));
+        events.computeIfAbsent(q.function(), k -> new HashMap<>()).put(q.ordinal(), e);
       }
     }
     List<CallSite> calls = program.calls();

@@ -15,7 +15,8 @@ import org.broomstick.memwalk.pointsto.PointsTo;
 /**
  * Builds the call graph with event edges from a program and its points-to result: direct calls,
  * indirect calls to every function their callee may point to, and an event edge from each queue
- * site's function to every function its stage argument may point to (SPEC §5.1).
+ * site's function to every function its stage argument may point to (SPEC §5.1); a {@code
+ * ScheduleStage} site is a call (a dispatch) to the stages its argument may point to.
  */
 public final class CallGraphBuilder {
   private CallGraphBuilder() {}
@@ -53,8 +54,11 @@ public final class CallGraphBuilder {
                 "scg.unresolved-stage",
                 "stage argument '" + q.stageText() + "' of " + q.via() + " resolves to no function"));
       }
+      // ScheduleStage runs the stage now, in the task's context (SPEC §3): the scheduler's
+      // dispatch, a call; only QueueStage calls and stage-field stores are events.
+      Edge.Kind kind = q.kind() == QueueSite.Kind.SCHEDULE_STAGE ? Edge.Kind.CALL : Edge.Kind.EVENT;
       for (String s : stages) {
-        edges.add(new Edge(q.function(), s, Edge.Kind.EVENT, q.location()));
+        edges.add(new Edge(q.function(), s, kind, q.location()));
       }
     }
     List<Edge> sorted = new ArrayList<>(edges);
