@@ -275,12 +275,13 @@ final class Lowering {
         case Opcodes.ALOAD -> copyAll(t(i), f.getLocal(((VarInsnNode) insn).var));
         case Opcodes.ASTORE, Opcodes.CHECKCAST -> copyAll(t(i), top(f, 0));
         case Opcodes.DUP, Opcodes.DUP_X1, Opcodes.DUP_X2, Opcodes.DUP2, Opcodes.DUP2_X1, Opcodes.DUP2_X2, Opcodes.SWAP -> {
-          // The copies all name this instruction as their source: over-approximate by its inputs.
+          // The copies all name this instruction as their source, so its cell holds what was
+          // copied: DUP, DUP_X1 and DUP_X2 copy only the top value (the values they skip are
+          // pushed back as they were, with their own sources); the DUP2 forms and SWAP copy the
+          // top two, which one cell cannot keep apart.
           int depth = switch (op) {
-            case Opcodes.DUP -> 1;
-            case Opcodes.DUP_X1, Opcodes.DUP2, Opcodes.SWAP -> 2;
-            case Opcodes.DUP_X2, Opcodes.DUP2_X1 -> 3;
-            default -> 4;
+            case Opcodes.DUP, Opcodes.DUP_X1, Opcodes.DUP_X2 -> 1;
+            default -> 2;
           };
           for (int d = 0; d < Math.min(depth, f.getStackSize()); d++) {
             copyAll(t(i), top(f, d));

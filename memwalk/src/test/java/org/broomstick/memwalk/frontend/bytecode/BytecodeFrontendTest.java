@@ -415,6 +415,28 @@ class BytecodeFrontendTest {
   }
 
   @Test
+  void aChainedFieldAssignmentDoesNotStoreTheReceiverIntoTheField() throws Exception {
+    // body = head = null compiles to aload_0, aload_0, aconst_null, dup_x1, putfield, putfield:
+    // the duplicated value is the null, not the receiver below it.
+    JavaFixture f = fixture("""
+        package demo;
+        import java.nio.ByteBuffer;
+        public class Req {
+          ByteBuffer body, head;
+          void clear() { body = head = null; }
+          static void use() { Req r = new Req(); r.clear(); }
+        }
+        """);
+    assertThat(f.pointsTo.of(fieldCell(f, "Req.body"))).noneMatch(o -> o.startsWith("new:demo.Req@"));
+    assertThat(f.pointsTo.of(fieldCell(f, "Req.head"))).noneMatch(o -> o.startsWith("new:demo.Req@"));
+  }
+
+  private static String fieldCell(JavaFixture f, String suffix) {
+    return f.pointsTo.pointsTo().keySet().stream().filter(c -> c.startsWith("f:") && c.endsWith(suffix)).findFirst()
+        .orElse("f:none");
+  }
+
+  @Test
   void aFreeMethodWithoutParametersFreesItsReceiver() throws Exception {
     JavaFixture f = fixture("""
         package demo;
