@@ -36,6 +36,8 @@ final class CpSatModel {
   // w_s > 0), and CP-SAT proves optima several times faster (measured in bench/stingygen-sizing.md)
   static final boolean MIN_EQUALITY = Boolean.getBoolean("broomstick.stingygen.minEquality");
   private static final int SEED = 20061;
+  // the bounds of Bounds (on by default; -Dbroomstick.stingygen.bounds=false for the old model)
+  static final boolean BOUNDS = !"false".equals(System.getProperty("broomstick.stingygen.bounds"));
   private static boolean loaded;
   private static final long ALL_SECANTS = 32;
   private static final long OVERFLOW_GUARD = 1L << 61;
@@ -60,9 +62,13 @@ final class CpSatModel {
     long t0 = System.nanoTime();
     CpModel model = new CpModel();
     List<Var> vars = p.vars();
+    Bounds bounds = Bounds.of(p);
+    if (BOUNDS) {
+      hint = bounds.project(p, hint);
+    }
     IntVar[] n = new IntVar[vars.size()];
     for (int i = 0; i < n.length; i++) {
-      n[i] = model.newIntVar(1, vars.get(i).upper(), "n_" + i);
+      n[i] = model.newIntVar(1, BOUNDS ? bounds.capN[i] : vars.get(i).upper(), "n_" + i);
       model.addHint(n[i], hint[i]);
     }
     for (Row r : p.stages()) {
@@ -113,9 +119,12 @@ final class CpSatModel {
 
     long maxM = 1;
     long weights = 0;
-    for (Row r : p.stages()) {
+    long[] hiMs = new long[p.stages().size()];
+    for (int s = 0; s < hiMs.length; s++) {
+      Row r = p.stages().get(s);
       if (r.live().length > 0 && r.weight() > 0) {
-        maxM = Math.max(maxM, minUpper(p, r));
+        hiMs[s] = BOUNDS ? bounds.maxM[s] : minUpper(p, r);
+        maxM = Math.max(maxM, hiMs[s]);
         weights += r.weight();
       }
     }
@@ -128,11 +137,12 @@ final class CpSatModel {
     boolean exact = lcm > 0;
     long k = exact ? lcm : limit;
     LinearExprBuilder objective = LinearExpr.newBuilder();
-    for (Row r : p.stages()) {
+    for (int s = 0; s < hiMs.length; s++) {
+      Row r = p.stages().get(s);
       if (r.live().length == 0 || r.weight() == 0) {
         continue;
       }
-      long hiM = minUpper(p, r);
+      long hiM = hiMs[s];
       long mHint = Long.MAX_VALUE;
       for (int i : r.live()) {
         mHint = Math.min(mHint, hint[i]);
@@ -215,6 +225,8 @@ final class CpSatModel {
       }
       model.clearHints();
       for (int i = 0; i < n.length; i++) {
+        // the caps of Bounds hold for some optimum, not for every solution: lift them
+        n[i].getBuilder().clearDomain().addDomain(1).addDomain(vars.get(i).upper());
         model.addHint(n[i], best[i]);
       }
       model.maximize(total);
