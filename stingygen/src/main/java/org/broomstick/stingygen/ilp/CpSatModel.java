@@ -36,11 +36,12 @@ final class CpSatModel {
   // w_s > 0), and CP-SAT proves optima several times faster (measured in bench/stingygen-sizing.md)
   static final boolean MIN_EQUALITY = Boolean.getBoolean("broomstick.stingygen.minEquality");
   private static final int SEED = 20061;
-  // the bounds of Bounds (on by default; -Dbroomstick.stingygen.bounds=false for the old model)
-  static final boolean BOUNDS = !"false".equals(System.getProperty("broomstick.stingygen.bounds"));
-  // the first solve on the region sizes and stage minima when it applies (RegionModel; on by
-  // default, -Dbroomstick.stingygen.regionForm=false for the full model)
-  static final boolean REGION_FORM = !"false".equals(System.getProperty("broomstick.stingygen.regionForm"));
+  // for measurements (bench/stingygen-sizing.md), read at each solve so that one run can compare:
+  // -Dbroomstick.stingygen.bounds=false leaves out the bounds and caps of Bounds (and with them the
+  // region form); -Dbroomstick.stingygen.regionForm=false always solves the full model
+  private static boolean off(String name) {
+    return "false".equals(System.getProperty("broomstick.stingygen." + name));
+  }
   private static boolean loaded;
   private static final long ALL_SECANTS = 32;
   private static final long OVERFLOW_GUARD = 1L << 61;
@@ -66,8 +67,9 @@ final class CpSatModel {
   static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers) {
     loadNatives();
     long t0 = System.nanoTime();
+    boolean useBounds = !off("bounds");
     Bounds bounds = Bounds.of(p);
-    if (BOUNDS) {
+    if (useBounds) {
       hint = bounds.project(p, hint);
     }
     long maxM = 1;
@@ -76,7 +78,7 @@ final class CpSatModel {
     for (int s = 0; s < hiMs.length; s++) {
       Row r = p.stages().get(s);
       if (Bounds.inObjective(r)) {
-        hiMs[s] = BOUNDS ? bounds.maxM[s] : minUpper(p, r);
+        hiMs[s] = useBounds ? bounds.maxM[s] : minUpper(p, r);
         maxM = Math.max(maxM, hiMs[s]);
         weights += r.weight();
       }
@@ -90,7 +92,7 @@ final class CpSatModel {
     boolean exact = lcm > 0;
     long k = exact ? lcm : limit;
 
-    boolean regionForm = BOUNDS && REGION_FORM && RegionModel.applies(p, bounds);
+    boolean regionForm = useBounds && !off("regionForm");
     CpSolver solver = solver(seconds, workers, regionForm);
     CpModel model;
     RegionModel rm = null;
@@ -99,7 +101,7 @@ final class CpSatModel {
       rm = new RegionModel(p, bounds, k, hint);
       model = rm.model;
     } else {
-      full = full(p, hint, BOUNDS ? bounds.capN : null, hiMs, k);
+      full = full(p, hint, useBounds ? bounds.capN : null, hiMs, k);
       model = full.model();
     }
     CpSolverStatus st = solver.solve(model);
@@ -126,7 +128,8 @@ final class CpSatModel {
     double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
     String detail = String.format(
         "CP-SAT %s in %d ms (%s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
-        st, (System.nanoTime() - t0) / 1_000_000, regionForm ? "region form" : "full model",
+        st, (System.nanoTime() - t0) / 1_000_000,
+        regionForm ? "region form, " + rm.activeConstraints + " stage constraint(s) not implied" : "full model",
         Math.max(1, workers), SEED, k, solver.objectiveValue(), solver.bestObjectiveBound())
         + (keptHint ? "; CP-SAT's best was worse than the greedy hint, which is kept" : "");
 

@@ -14,26 +14,35 @@ import org.broomstick.stingygen.ilp.SizingProblem.Row;
 import org.broomstick.stingygen.ilp.SizingProblem.Var;
 
 /**
- * The first solve on the stage minima and the region sizes alone, when the program allows it
- * ({@link #applies}): variables slots_g per region and one m per stage signature; no n_O at all.
+ * The first solve, on the stage minima and the region sizes: variables slots_g per region, one m
+ * per stage signature, and n_O only for the objects of the few constraints that the caps do not
+ * imply.
  *
- * <p><b>When.</b> Under the caps of {@link Bounds} (n_O ≤ capN_O, which some optimum satisfies),
- * every stage constraint and the --strict constraint hold whatever the counts: alloc_s + Σ_{L_s}
- * bytes·capN ≤ τ (and Σ bytes·capN ≤ τ). Then, besides the caps, only the order pairs, the layout
- * and the objective involve n. This is the usual case: the benchmark's 1 MiB cache is bound by the
- * memory map (slot × largest count per colour), not by any stage.
+ * <p><b>Implied constraints.</b> Under the caps of {@link Bounds} (n_O ≤ capN_O, which some optimum
+ * satisfies), a stage constraint with alloc_s + Σ_{L_s} bytes·capN ≤ τ holds whatever the counts
+ * ({@link #implied}; likewise --strict with Σ bytes·capN ≤ τ). This is the usual case: the
+ * benchmark's 1 MiB cache is bound by the memory map (slot × largest count per colour), not by the
+ * stages. Each other one is kept on variables n_O ∈ [1, capN_O] with n_O ≥ m_s for every stage s
+ * with O ∈ U_s.
  *
  * <p><b>The model.</b> For a stage s in the objective, let U_s be as in {@link Bounds} and
  * p_{g,s} = max perTask over U_s ∩ g for each region g meeting U_s. Stages with equal {(g, p_{g,s})}
- * and equal maxM_s share one variable m (their weights summed). Constraints: slots_g ≥ minSlots_g
+ * and equal maxM_s and equal U_s ∩ K (K: the objects of kept constraints) share one variable m
+ * (their weights summed). Constraints: slots_g ≥ minSlots_g
  * (its members' perTask, as at n = 1), slots_g ≥ p_{g,s}·m_s, Σ_g slotBytes_g·slots_g ≤ the region
- * area, m_s ∈ [1, maxM_s]; objective Σ w·⌈K/m⌉ as in {@link CpSatModel#reciprocal}.
+ * area, m_s ∈ [1, maxM_s], the kept constraints; objective Σ w·⌈K/m⌉ as in
+ * {@link CpSatModel#reciprocal}.
  *
  * <p><b>Equivalence</b> (same optimal value as the full model with the caps, hence as the program).
- * From a full solution n: m_s = min_{L_s} n (for merged stages, the largest of their minima), slots_g
- * = max_{O ∈ g} perTask·n_O; every O ∈ U_s has n_O ≥ m_s, so slots_g ≥ p_{g,s}·m_s; m_s ≤ maxM_s
- * (Bounds); the objective is no larger. From a region solution, {@link #counts}: n_O = max(1,
- * max_{s: O ∈ U_s} m_s). Then n_O ≤ capN_O (so the stage and strict constraints hold), n_O ≤ upper_O
+ * From a full solution, first projected (Bounds: n_O = max(1, max_{s: O ∈ U_s} m_s), no worse):
+ * for stages s1, s2 merged into one m, raise n_O to M = max(m_s1, m_s2) on U_s1 ∪ U_s2. This keeps
+ * the layout (the same regions hold the same perTask on both, and already have p·M slots), the
+ * order pairs (U_s is closed upwards), the caps and bounds (M ≤ maxM_s1 = maxM_s2 ≤ capN, upper)
+ * and so the implied constraints, and the kept ones (their objects in U_s1 are those in U_s2, and
+ * already ≥ M); the objective does not grow. Then m = min_{L_s} n per merged group, slots_g = max_{O ∈
+ * g} perTask·n_O ≥ p_{g,s}·m_s, m_s ≤ maxM_s (Bounds), and n itself gives the kept n_O variables. From a region solution, {@link #counts}: n_O = max(1,
+ * max_{s: O ∈ U_s} m_s). Then n_O ≤ capN_O (so the implied constraints hold), n_O is at most the
+ * kept variable n_O (which is ≥ every such m_s), so the kept constraints hold, n_O ≤ upper_O
  * (maxM_s ≤ min_{U_s} upper), the order pairs hold (i ≥ j puts i in every U_s holding j),
  * perTask·n_O ≤ slots_g for every member (from slots_g ≥ p_{g,s}·m_s and ≥ minSlots_g), so the layout
  * holds, and min_{L_s} n ≥ m_s: the objective is no larger.
@@ -45,26 +54,17 @@ final class RegionModel {
   private final List<int[]> stagesOf = new ArrayList<>();
   private final SizingProblem p;
   private final Bounds bounds;
+  /** How many stage (and strict) constraints, and counts, the model keeps. */
+  int activeConstraints;
+  int activeObjects;
 
-  /** Whether the stage and strict constraints are implied by the caps (see the class comment). */
-  static boolean applies(SizingProblem p, Bounds b) {
-    for (Row r : p.stages()) {
-      long sum = r.allocatedBytes();
-      for (int i : r.live()) {
-        sum += p.vars().get(i).bytes() * b.capN[i];
-      }
-      if (sum > p.tau()) {
-        return false;
-      }
+  /** Whether counts at their caps satisfy stage s's constraint (then every count within the caps does). */
+  static boolean implied(SizingProblem p, Bounds b, Row r) {
+    long sum = r.allocatedBytes();
+    for (int i : r.live()) {
+      sum += p.vars().get(i).bytes() * b.capN[i];
     }
-    if (p.strict()) {
-      long sum = 0;
-      for (int i = 0; i < p.vars().size(); i++) {
-        sum += p.vars().get(i).bytes() * b.capN[i];
-      }
-      return sum <= p.tau();
-    }
-    return true;
+    return sum <= p.tau();
   }
 
   /** {@code hint}: feasible counts within the caps (Bounds#project of the greedy counts); only the region sizes are hinted. */
@@ -92,7 +92,33 @@ final class RegionModel {
     }
     model.addLessOrEqual(layout, p.regionAreaBytes());
 
-    // one m per signature {(g, p_gs)} + maxM
+    // the constraints the caps do not imply, and their objects
+    List<int[]> keptObjects = new ArrayList<>();
+    List<Long> keptRoom = new ArrayList<>();
+    for (Row r : p.stages()) {
+      if (r.live().length > 0 && !implied(p, b, r)) {
+        keptObjects.add(r.live());
+        keptRoom.add(p.tau() - r.allocatedBytes());
+      }
+    }
+    if (p.strict()) {
+      long sum = 0;
+      for (int i = 0; i < vars.size(); i++) {
+        sum += vars.get(i).bytes() * b.capN[i];
+      }
+      if (sum > p.tau()) {
+        keptObjects.add(java.util.stream.IntStream.range(0, vars.size()).toArray());
+        keptRoom.add(p.tau());
+      }
+    }
+    boolean[] kept = new boolean[vars.size()];
+    for (int[] objects : keptObjects) {
+      for (int i : objects) {
+        kept[i] = true;
+      }
+    }
+
+    // one m per signature {(g, p_gs)} + maxM + (U_s ∩ objects of kept constraints)
     Map<String, List<Integer>> bySignature = new LinkedHashMap<>();
     Map<String, TreeMap<Integer, Integer>> pairs = new LinkedHashMap<>();
     for (int s = 0; s < p.stages().size(); s++) {
@@ -103,7 +129,15 @@ final class RegionModel {
       for (int i : b.up[s]) {
         pg.merge(regionOf[i], vars.get(i).perTask(), Math::max);
       }
-      String key = pg + "|" + b.maxM[s];
+      StringBuilder key0 = new StringBuilder().append(pg).append('|').append(b.maxM[s]).append('|');
+      int[] sortedUp = b.up[s].clone();
+      java.util.Arrays.sort(sortedUp);
+      for (int i : sortedUp) {
+        if (kept[i]) {
+          key0.append(i).append(',');
+        }
+      }
+      String key = key0.toString();
       bySignature.computeIfAbsent(key, x -> new ArrayList<>()).add(s);
       pairs.put(key, pg);
     }
@@ -130,6 +164,37 @@ final class RegionModel {
     }
     objective = obj.build();
     model.minimize(objective);
+
+    // each kept constraint on n_O ≥ m for the stages whose U holds O
+    IntVar[] n = new IntVar[vars.size()];
+    List<List<IntVar>> below = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      below.add(new ArrayList<>());
+    }
+    for (int j = 0; j < m.size() && !keptObjects.isEmpty(); j++) {
+      for (int s : stagesOf.get(j)) {
+        for (int i : b.up[s]) {
+          if (kept[i] && !below.get(i).contains(m.get(j))) {
+            below.get(i).add(m.get(j));
+          }
+        }
+      }
+    }
+    for (int c = 0; c < keptObjects.size(); c++) {
+      LinearExprBuilder sum = LinearExpr.newBuilder();
+      for (int i : keptObjects.get(c)) {
+        if (n[i] == null) {
+          n[i] = model.newIntVar(1, b.capN[i], "n_" + i);
+          for (IntVar mv : below.get(i)) {
+            model.addGreaterOrEqual(n[i], mv);
+          }
+          activeObjects++;
+        }
+        sum.addTerm(n[i], vars.get(i).bytes());
+      }
+      model.addLessOrEqual(sum, keptRoom.get(c));
+      activeConstraints++;
+    }
   }
 
   /** n_O = max(1, max_{s: O ∈ U_s} m_s) from a solution's m values. */
