@@ -28,6 +28,9 @@ import org.broomstick.stingygen.ilp.SizingProblem.Var;
  * fits and the counts are optimal within Σ w_s / K of the thesis objective ({@code exact = false}).
  * Ties are then broken by a second solve that keeps the objective and maximises Σ n_O, so that
  * objects the objective does not see (live in no stage) get the room left, not an arbitrary count.
+ * The first solve is on the equivalent {@link RegionModel} (region sizes and stage minima, with the
+ * bounds of {@link Bounds}); the model over the counts described here is what the tie-break solve
+ * uses, and the first solve too with {@code -Dbroomstick.stingygen.regionForm=false}.
  * Measurements behind these choices: {@code bench/stingygen-sizing.md}.
  */
 final class CpSatModel {
