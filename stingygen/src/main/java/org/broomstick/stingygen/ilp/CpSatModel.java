@@ -28,6 +28,9 @@ import org.broomstick.stingygen.ilp.SizingProblem.Var;
  * fits and the counts are optimal within Σ w_s / K of the thesis objective ({@code exact = false}).
  * Ties are then broken by a second solve that keeps the objective and maximises Σ n_O, so that
  * objects the objective does not see (live in no stage) get the room left, not an arbitrary count.
+ * The first solve is on the equivalent {@link RegionModel} (region sizes and stage minima, with the
+ * bounds of {@link Bounds}); the model over the counts described here is what the tie-break solve
+ * uses, and the first solve too with {@code -Dbroomstick.stingygen.regionForm=false}.
  * Measurements behind these choices: {@code bench/stingygen-sizing.md}.
  */
 final class CpSatModel {
@@ -36,6 +39,12 @@ final class CpSatModel {
   // w_s > 0), and CP-SAT proves optima several times faster (measured in bench/stingygen-sizing.md)
   static final boolean MIN_EQUALITY = Boolean.getBoolean("broomstick.stingygen.minEquality");
   private static final int SEED = 20061;
+  // for measurements (bench/stingygen-sizing.md), read at each solve so that one run can compare:
+  // -Dbroomstick.stingygen.bounds=false leaves out the bounds and caps of Bounds (and with them the
+  // region form); -Dbroomstick.stingygen.regionForm=false always solves the full model
+  private static boolean off(String name) {
+    return "false".equals(System.getProperty("broomstick.stingygen." + name));
+  }
   private static boolean loaded;
   private static final long ALL_SECANTS = 32;
   private static final long OVERFLOW_GUARD = 1L << 61;
@@ -54,15 +63,157 @@ final class CpSatModel {
     }
   }
 
+  /** The full model of the program: counts, its objective expression and the variables. */
+  private record Full(CpModel model, IntVar[] n, LinearExpr primary) {}
+
   /** The solution, or null when CP-SAT found none in time. */
   static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers) {
     loadNatives();
     long t0 = System.nanoTime();
+    boolean useBounds = !off("bounds");
+    Bounds bounds = Bounds.of(p);
+    if (useBounds) {
+      hint = bounds.project(p, hint);
+    }
+    long maxM = 1;
+    long weights = 0;
+    long[] hiMs = new long[p.stages().size()];
+    for (int s = 0; s < hiMs.length; s++) {
+      Row r = p.stages().get(s);
+      if (Bounds.inObjective(r)) {
+        hiMs[s] = useBounds ? bounds.maxM[s] : minUpper(p, r);
+        maxM = Math.max(maxM, hiMs[s]);
+        weights += r.weight();
+      }
+    }
+    // K bounds the objective's coefficients (Σ w_s·K) and the product q·m ≤ K·max m, which must stay
+    // inside CP-SAT's int64 overflow checks; secants whose coefficients would not are left out
+    // (a 1 MiB cache and 64-byte objects give m up to 16 000)
+    long limit = Math.min(SCALE_LIMIT / Math.max(1, weights), OVERFLOW_GUARD / (maxM + 1));
+    limit = Math.max(maxM, limit);
+    long lcm = lcmUpTo(maxM, limit);
+    boolean exact = lcm > 0;
+    long k = exact ? lcm : limit;
+
+    boolean regionForm = useBounds && !off("regionForm");
+    CpSolver solver = solver(seconds, workers, regionForm);
+    CpModel model;
+    RegionModel rm = null;
+    Full full = null;
+    if (regionForm) {
+      rm = new RegionModel(p, bounds, k, hint);
+      model = rm.model;
+    } else {
+      full = full(p, hint, useBounds ? bounds.capN : null, hiMs, k);
+      model = full.model();
+    }
+    CpSolverStatus st = solver.solve(model);
+    if (st == CpSolverStatus.INFEASIBLE) {
+      // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
+      throw new StingygenException(
+          Kind.INFEASIBLE, "ilp.infeasible", "CP-SAT proved the program infeasible although n_O = 1 satisfies every constraint; please report this");
+    }
+    if (st == CpSolverStatus.MODEL_INVALID) {
+      throw new StingygenException(Kind.PLAN, "ilp.model-invalid", "CP-SAT rejected the model: " + model.validate());
+    }
+    if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
+      return null;
+    }
+    int[] best = regionForm ? rm.counts(solver::value) : values(solver, full.n());
+    boolean keptHint = false;
+    if (st != CpSolverStatus.OPTIMAL && p.objective(hint) < p.objective(best)) {
+      // a partial hint does not bind the search: never return worse counts than the greedy's
+      best = hint;
+      keptHint = true;
+    }
+    // Σ w_s ⌈K/m_s⌉ exceeds K·Σ w_s/m_s by less than Σ w_s, so the solver's bound, less Σ w_s and
+    // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
+    double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
+    String detail = String.format(
+        "CP-SAT %s in %d ms (%s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
+        st, (System.nanoTime() - t0) / 1_000_000,
+        regionForm ? "region form, " + rm.activeConstraints + " stage constraint(s) not implied" : "full model",
+        Math.max(1, workers), SEED, k, solver.objectiveValue(), solver.bestObjectiveBound())
+        + (keptHint ? "; CP-SAT's best was worse than the greedy hint, which is kept" : "");
+
+    double left = seconds - (System.nanoTime() - t0) / 1e9;
+    if (st == CpSolverStatus.OPTIMAL && left > 0.05) {
+      // ties: the full model without the caps, the objective kept, Σ n_O maximised
+      long value = Math.round(solver.objectiveValue());
+      Full second = full(p, best, null, hiMs, k);
+      second.model().addLessOrEqual(second.primary(), value);
+      LinearExprBuilder total = LinearExpr.newBuilder();
+      for (IntVar v : second.n()) {
+        total.add(v);
+      }
+      second.model().maximize(total);
+      CpSolver s2 = solver(Math.min(left, Math.max(1.0, seconds / 4)), workers, false);
+      CpSolverStatus st2 = s2.solve(second.model());
+      if (st2 == CpSolverStatus.OPTIMAL || st2 == CpSolverStatus.FEASIBLE) {
+        best = values(s2, second.n());
+        detail += "; ties broken by max sum n_O (" + st2 + ")";
+      }
+    }
+    double obj = p.objective(best);
+    if (st == CpSolverStatus.OPTIMAL && exact) {
+      bound = obj;
+    }
+    double gap = obj <= 0 ? 0 : Math.max(0, (obj - bound) / obj);
+    List<Integer> counts = new ArrayList<>();
+    for (int v : best) {
+      counts.add(v);
+    }
+    return new Sizing(
+        counts,
+        st == CpSolverStatus.OPTIMAL ? Sizing.Status.OPTIMAL : Sizing.Status.FEASIBLE,
+        obj,
+        bound,
+        gap,
+        (System.nanoTime() - t0) / 1_000_000,
+        k,
+        exact,
+        detail);
+  }
+
+  private static CpSolver solver(double seconds, int workers, boolean regionForm) {
+    CpSolver solver = new CpSolver();
+    solver.getParameters()
+        .setMaxTimeInSeconds(Math.max(0.001, seconds))
+        .setNumWorkers(Math.max(1, workers))
+        // with one worker the search is sequential and, with the fixed seed, reproducible; more
+        // workers run CP-SAT's parallel portfolio, whose result may differ from run to run
+        .setRandomSeed(SEED);
+    if (regionForm) {
+      // the region form's LP is small; cuts on it close the gap (bench/stingygen-sizing.md)
+      solver.getParameters().setLinearizationLevel(2);
+    }
+    String extra = System.getProperty("broomstick.stingygen.satParameters");
+    if (extra != null) {
+      // for experiments (bench/stingygen-sizing.md): CP-SAT parameters in protobuf text format
+      try {
+        com.google.protobuf.TextFormat.merge(extra, solver.getParameters());
+      } catch (com.google.protobuf.TextFormat.ParseException e) {
+        throw new StingygenException(Kind.USAGE, "solver.parameters", "broomstick.stingygen.satParameters: " + e.getMessage());
+      }
+    }
+    if (Boolean.getBoolean("broomstick.stingygen.solverLog")) {
+      solver.getParameters().setLogSearchProgress(true);
+      solver.setLogCallback(System.err::println);
+    }
+    return solver;
+  }
+
+  /**
+   * The model over the counts (SPEC §6 as written, plus the layout). {@code caps}: upper bounds on
+   * n_O that some optimum satisfies (first solve), or null for the objects' own bounds. {@code hint}
+   * must be feasible and within the caps; every auxiliary variable is hinted from it.
+   */
+  private static Full full(SizingProblem p, int[] hint, long[] caps, long[] hiMs, long k) {
     CpModel model = new CpModel();
     List<Var> vars = p.vars();
     IntVar[] n = new IntVar[vars.size()];
     for (int i = 0; i < n.length; i++) {
-      n[i] = model.newIntVar(1, vars.get(i).upper(), "n_" + i);
+      n[i] = model.newIntVar(1, caps != null ? caps[i] : vars.get(i).upper(), "n_" + i);
       model.addHint(n[i], hint[i]);
     }
     for (Row r : p.stages()) {
@@ -111,28 +262,13 @@ final class CpSatModel {
       model.addLessOrEqual(all, p.tau());
     }
 
-    long maxM = 1;
-    long weights = 0;
-    for (Row r : p.stages()) {
-      if (r.live().length > 0 && r.weight() > 0) {
-        maxM = Math.max(maxM, minUpper(p, r));
-        weights += r.weight();
-      }
-    }
-    // K bounds the objective's coefficients (Σ w_s·K) and the product q·m ≤ K·max m, which must stay
-    // inside CP-SAT's int64 overflow checks; secants whose coefficients would not are left out
-    // (a 1 MiB cache and 64-byte objects give m up to 16 000)
-    long limit = Math.min(SCALE_LIMIT / Math.max(1, weights), OVERFLOW_GUARD / (maxM + 1));
-    limit = Math.max(maxM, limit);
-    long lcm = lcmUpTo(maxM, limit);
-    boolean exact = lcm > 0;
-    long k = exact ? lcm : limit;
     LinearExprBuilder objective = LinearExpr.newBuilder();
-    for (Row r : p.stages()) {
-      if (r.live().length == 0 || r.weight() == 0) {
+    for (int s = 0; s < hiMs.length; s++) {
+      Row r = p.stages().get(s);
+      if (!Bounds.inObjective(r)) {
         continue;
       }
-      long hiM = minUpper(p, r);
+      long hiM = hiMs[s];
       long mHint = Long.MAX_VALUE;
       for (int i : r.live()) {
         mHint = Math.min(mHint, hint[i]);
@@ -163,91 +299,7 @@ final class CpSatModel {
     }
     LinearExpr primary = objective.build();
     model.minimize(primary);
-
-    CpSolver solver = new CpSolver();
-    solver.getParameters()
-        .setMaxTimeInSeconds(Math.max(0.001, seconds))
-        .setNumWorkers(Math.max(1, workers))
-        // with one worker the search is sequential and, with the fixed seed, reproducible; more
-        // workers run CP-SAT's parallel portfolio, whose result may differ from run to run
-        .setRandomSeed(SEED);
-    String extra = System.getProperty("broomstick.stingygen.satParameters");
-    if (extra != null) {
-      // for experiments (bench/stingygen-sizing.md): CP-SAT parameters in protobuf text format
-      try {
-        com.google.protobuf.TextFormat.merge(extra, solver.getParameters());
-      } catch (com.google.protobuf.TextFormat.ParseException e) {
-        throw new StingygenException(Kind.USAGE, "solver.parameters", "broomstick.stingygen.satParameters: " + e.getMessage());
-      }
-    }
-    if (Boolean.getBoolean("broomstick.stingygen.solverLog")) {
-      solver.getParameters().setLogSearchProgress(true);
-      solver.setLogCallback(System.err::println);
-    }
-    CpSolverStatus st = solver.solve(model);
-    if (st == CpSolverStatus.INFEASIBLE) {
-      // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
-      throw new StingygenException(
-          Kind.INFEASIBLE, "ilp.infeasible", "CP-SAT proved the program infeasible although n_O = 1 satisfies every constraint; please report this");
-    }
-    if (st == CpSolverStatus.MODEL_INVALID) {
-      throw new StingygenException(Kind.PLAN, "ilp.model-invalid", "CP-SAT rejected the model: " + model.validate());
-    }
-    if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
-      return null;
-    }
-    int[] best = values(solver, n);
-    // Σ w_s ⌈K/m_s⌉ exceeds K·Σ w_s/m_s by less than Σ w_s, so the solver's bound, less Σ w_s and
-    // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
-    double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
-    String detail = String.format(
-        "CP-SAT %s in %d ms, %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
-        st, (System.nanoTime() - t0) / 1_000_000, Math.max(1, workers), SEED, k,
-        solver.objectiveValue(), solver.bestObjectiveBound());
-
-    double left = seconds - (System.nanoTime() - t0) / 1e9;
-    if (st == CpSolverStatus.OPTIMAL && left > 0.05) {
-      long value = Math.round(solver.objectiveValue());
-      model.addLessOrEqual(primary, value);
-      LinearExprBuilder total = LinearExpr.newBuilder();
-      for (IntVar v : n) {
-        total.add(v);
-      }
-      model.clearHints();
-      for (int i = 0; i < n.length; i++) {
-        model.addHint(n[i], best[i]);
-      }
-      model.maximize(total);
-      CpSolver second = new CpSolver();
-      second.getParameters()
-          .setMaxTimeInSeconds(Math.min(left, Math.max(1.0, seconds / 4)))
-          .setNumWorkers(Math.max(1, workers))
-          .setRandomSeed(SEED);
-      CpSolverStatus st2 = second.solve(model);
-      if (st2 == CpSolverStatus.OPTIMAL || st2 == CpSolverStatus.FEASIBLE) {
-        best = values(second, n);
-        detail += "; ties broken by max sum n_O (" + st2 + ")";
-      }
-    }
-    double obj = p.objective(best);
-    if (st == CpSolverStatus.OPTIMAL && exact) {
-      bound = obj;
-    }
-    double gap = obj <= 0 ? 0 : Math.max(0, (obj - bound) / obj);
-    List<Integer> counts = new ArrayList<>();
-    for (int v : best) {
-      counts.add(v);
-    }
-    return new Sizing(
-        counts,
-        st == CpSolverStatus.OPTIMAL ? Sizing.Status.OPTIMAL : Sizing.Status.FEASIBLE,
-        obj,
-        bound,
-        gap,
-        (System.nanoTime() - t0) / 1_000_000,
-        k,
-        exact,
-        detail);
+    return new Full(model, n, primary);
   }
 
   /**
@@ -256,7 +308,7 @@ final class CpSatModel {
    * at m = v and v + 1. With every v the secants alone make q = ⌈K/m⌉ at integers; above
    * {@link #ALL_SECANTS} values only a geometric selection is kept (they give the LP its bound) and
    * q·m ≥ K (a multiplication equality) makes the rest exact. p = q·m has the domain [K, K + hiM]:
-   * the product at q = ⌈K/m⌉ is below K + m.
+   * the product at q = ⌈K/m⌉ is below K + m. {@code mHint}: the hinted m, or 0 for no hint on p.
    */
   static void reciprocal(CpModel model, IntVar q, LinearArgument m, long k, long hiM, long mHint) {
     if (hiM == 1) {
@@ -278,7 +330,9 @@ final class CpSatModel {
       // at q = ⌈K/m⌉, q·m < K + m
       IntVar p = model.newIntVar(k, k + hiM, "p");
       model.addMultiplicationEquality(p, q, m);
-      model.addHint(p, (k + mHint - 1) / mHint * mHint);
+      if (mHint > 0) {
+        model.addHint(p, (k + mHint - 1) / mHint * mHint);
+      }
     }
   }
 

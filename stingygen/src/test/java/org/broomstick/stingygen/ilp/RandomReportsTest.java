@@ -64,9 +64,16 @@ public class RandomReportsTest {
       return;
     }
     Plan p = Stingygen.plan(r, o);
+    System.out.printf("seed %d: %s%n", seed, p.sizing().detail());
     // the fallback heuristic is feasible on its own too
     SizingProblem sp = SizingProblem.of(p.workload(), r, strict);
     assertThat(sp.feasible(Greedy.solve(sp, 1_000_000_000L))).as("greedy, seed %d", seed).isTrue();
+    if (sp.vars().isEmpty()) {
+      // no managed objects (seeds past the default 60 draw some): nothing to size
+      assertThat(p.sizing().status()).as("seed %d", seed).isEqualTo(Sizing.Status.TRIVIAL);
+      assertThat(best).as("seed %d", seed).isZero();
+      return;
+    }
     assertThat(p.sizing().status()).as("seed %d", seed).isEqualTo(Sizing.Status.OPTIMAL);
     assertThat(p.sizing().objective()).as("seed %d", seed).isCloseTo(best, within(1e-9));
     assertThat(p.sizing().objective() - p.sizing().bound()).as("seed %d: an OPTIMAL bound is tight", seed)

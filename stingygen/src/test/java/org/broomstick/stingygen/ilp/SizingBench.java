@@ -32,8 +32,25 @@ public final class SizingBench {
     if (args.length > 1) {
       sizes = new int[][] {{Integer.parseInt(args[1]), Integer.parseInt(args[2])}};
     }
+    long seed = Long.getLong("seed", 42);
+    // -Dcompare=true: each size also with the model before the region form and the bounds
+    // (-Dbroomstick.stingygen.bounds=false), in the same run
+    boolean compare = Boolean.getBoolean("compare");
     for (int[] ns : sizes) {
-      Report r = generate(ns[0], ns[1], 42);
+      for (String model : compare ? new String[] {"before", "after"} : new String[] {""}) {
+        if (model.equals("before")) {
+          System.setProperty("broomstick.stingygen.bounds", "false");
+        } else {
+          System.clearProperty("broomstick.stingygen.bounds");
+        }
+        run(ns, seed, seconds, model);
+      }
+    }
+  }
+
+  private static void run(int[] ns, long seed, double seconds, String model) {
+    {
+      Report r = generate(ns[0], ns[1], seed);
       StingygenOptions o = Fixture.cache(1 << 20).withSolver(seconds, Integer.getInteger("workers", 1));
       // baseline: the greedy heuristic alone, on the same program
       SizingProblem sp = SizingProblem.of(Workload.of(r, new CacheGeometry(1 << 20, 64, "bench"), null, null), r, false);
@@ -44,9 +61,9 @@ public final class SizingBench {
       Plan p = Stingygen.plan(r, o);
       double s = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
-          "%5d objects x %4d stages: %-8s objective %.6g, bound %.6g, gap %.3f%%, stingygen %.2f s (solver %.2f s)"
+          "%s%5d objects x %4d stages (seed %d): %-8s objective %.6g, bound %.6g, gap %.3f%%, stingygen %.2f s (solver %.2f s)"
               + " | greedy baseline %.6g in %.2f s | %s%n",
-          ns[0], ns[1], p.sizing().status(), p.sizing().objective(), p.sizing().bound(), 100 * p.sizing().gap(), s,
+          model.isEmpty() ? "" : model + ": ", ns[0], ns[1], seed, p.sizing().status(), p.sizing().objective(), p.sizing().bound(), 100 * p.sizing().gap(), s,
           p.sizing().wallMillis() / 1000.0, greedy, gs, p.sizing().detail());
     }
   }

@@ -38,8 +38,9 @@ class SizingTest {
     assertThat(p.sizing().status()).isEqualTo(Sizing.Status.OPTIMAL);
     assertThat(p.sizing().counts()).containsExactly(10, 1);
     assertThat(p.sizing().objective()).isCloseTo(110.0, within(1e-9));
-    assertThat(p.sizing().exact()).as("K = lcm(1..12) is exact").isTrue();
-    assertThat(p.sizing().scale()).isEqualTo(27720);
+    // m ≤ 10 for both weighted stages (s1's constraint, Bounds), so K = lcm(1..10)
+    assertThat(p.sizing().exact()).as("K = lcm(1..10) is exact").isTrue();
+    assertThat(p.sizing().scale()).isEqualTo(2520);
     assertThat(p.sizing().gap()).isZero();
     assertThat(p.workload().tauBytes()).isEqualTo(3072);
   }
