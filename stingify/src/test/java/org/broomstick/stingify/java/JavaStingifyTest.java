@@ -209,6 +209,46 @@ class JavaStingifyTest {
   }
 
   @Test
+  void withoutImportsTheyGoAfterThePackageAndAWrapperGetsTheOtherArguments() throws Exception {
+    // Thesis figure 7.5: the caller expects what the allocator makes of a raw buffer.
+    String spec = """
+        malloc: [{function: Srv.frame, params: [X, size], wrapper: wrap}]
+        """;
+    String iface = """
+          public interface Handler { void handle(Req r); }
+          public static final class Req { java.nio.ByteBuffer buf; }
+          @org.broomstick.annotations.QueueStage
+          public static void queue(@org.broomstick.annotations.QueueStage.Task Req r,
+              @org.broomstick.annotations.QueueStage.Stage Handler h) {}
+          public static java.nio.ByteBuffer frame(Req owner, int n) { return java.nio.ByteBuffer.allocateDirect(n); }
+          public static java.nio.ByteBuffer wrap(java.nio.ByteBuffer b, Req owner) { return b.put(0, (byte) 1); }
+          @org.broomstick.annotations.Free public static void release(java.nio.ByteBuffer b) {}
+        """;
+    new JavaRewriteHarness(dir, spec).rewrite("""
+        package demo;
+
+        public final class Srv {
+        """ + iface + """
+          static void done(Req r) { release(r.buf); }
+          static void start(Req r) { r.buf = frame(r, 1024); queue(r, Srv::done); }
+          public static void main(String[] a) { queue(new Req(), Srv::start); }
+        }
+        """, """
+        package demo;
+
+        import broomstick.generated.Ids;
+        import org.broomstick.runtime.Stingy;
+
+        public final class Srv {
+        """ + iface + """
+          static void done(Req r) { Stingy.free(r.buf); }
+          static void start(Req r) { r.buf = wrap(Stingy.alloc(Ids.SRV_JAVA_13_SRV_FRAME), r); queue(r, Srv::done); }
+          public static void main(String[] a) { queue(new Req(), Srv::start); }
+        }
+        """);
+  }
+
+  @Test
   void aSourceEditedAfterTheReportIsRefusedAndNothingIsWritten() throws Exception {
     JavaRewriteHarness.Outcome o = h().run("stale", """
         package demo;
