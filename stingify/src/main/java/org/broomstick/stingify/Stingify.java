@@ -68,9 +68,9 @@ public final class Stingify {
 
   /**
    * @param roots files or directories to rewrite; only analysed files under them are planned (all
-   *     analysed files when empty)
+   *     analysed files when empty); for a Java report, the source roots
    * @param root the directory --out copies are relative to (null: the single directory root, or the
-   *     report's base)
+   *     report's base); Java copies always keep their package paths
    */
   public static Plan plan(StingifyInput in, List<Path> roots, Path root) throws IOException {
     List<Path> absRoots = roots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
