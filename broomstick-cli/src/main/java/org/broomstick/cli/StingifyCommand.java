@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     name = "stingify",
     mixinStandardHelpOptions = true,
     description = {
-      "Rewrite the allocation and free sites of managed objects to stingy_alloc/stingy_free.",
+      "Rewrite the allocation and free sites of managed objects to stingy_alloc/stingy_free (C)",
+      "or Stingy.alloc(Ids.X)/Stingy.free(b) (Java; the PATHs are source roots).",
       "Refuses files that changed since the report; never leaves a half-written file."
     })
 final class StingifyCommand implements Callable<Integer> {
@@ -55,7 +56,10 @@ final class StingifyCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
   boolean quiet;
 
-  @Parameters(paramLabel = "PATH", description = "Files or directories to rewrite (default: every analysed file).")
+  @Parameters(paramLabel = "PATH", description = {
+      "Files or directories to rewrite (default: every analysed file).",
+      "For a Java report: source roots, where the report's package paths are looked up"
+          + " (default: the report's base and its src/main/java)."})
   List<Path> paths = new ArrayList<>();
 
   @Spec CommandSpec spec;

@@ -18,15 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code broomstick stingygen}: report.json in; allocator.json, memory-map.txt, stingy_config.h/.c
- * and the C runtime out (SPEC §6, §8). Exit 3 when the integer program is infeasible.
+ * {@code broomstick stingygen}: report.json in; allocator.json, memory-map.txt and, for C,
+ * stingy_config.h/.c and the C runtime, for Java the {@code Ids} config class out (SPEC §6, §8).
+ * Exit 3 when the integer program is infeasible.
  */
 @Command(
     name = "stingygen",
     mixinStandardHelpOptions = true,
     description = {
       "Size the Stingy allocator's pools from memwalk's report (an integer program on OR-Tools CP-SAT).",
-      "Writes allocator.json, memory-map.txt, stingy_config.h, stingy_config.c and the C runtime into DIR.",
+      "Writes allocator.json, memory-map.txt and stingy_config.h, stingy_config.c and the C runtime (--target c)",
+      "or <package path>/Ids.java (--target java) into DIR.",
       "Exit codes: 0 written, 1 bad report or plan, 2 usage, 3 infeasible."
     })
 final class StingygenCommand implements Callable<Integer> {
@@ -82,8 +84,14 @@ final class StingygenCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Also require all per-task objects to fit in tau at once.")
   boolean strict;
 
-  @Option(names = "--target", defaultValue = "c", description = "c (java: not yet).")
+  @Option(names = "--target", defaultValue = "c",
+      description = "c: stingy_config.h/.c and the C runtime; java: the config class Ids.java under its package path"
+          + " (default: ${DEFAULT-VALUE}).")
   Target target;
+
+  @Option(names = "--java-package", paramLabel = "PKG",
+      description = "Package of the generated Ids class for --target java (default: broomstick.generated).")
+  String javaPackage;
 
   @Option(names = "--service-micros", defaultValue = "50", paramLabel = "US",
       description = "Assumed service time per task, for the Little's-law line (default: ${DEFAULT-VALUE}).")
@@ -103,8 +111,8 @@ final class StingygenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (target == Target.java) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--target java is not supported yet; use --target c");
+    if (javaPackage != null && target != Target.java) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--java-package needs --target java");
     }
     if (workers < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1");
@@ -119,9 +127,10 @@ final class StingygenCommand implements Callable<Integer> {
     Plan plan;
     List<Path> written;
     try {
+      Stingygen.Target t = target == Target.java ? Stingygen.Target.java(javaPackage) : Stingygen.Target.C;
       Report r = Stingygen.read(report);
       plan = Stingygen.plan(r, options);
-      written = Stingygen.write(plan, output);
+      written = Stingygen.write(plan, output, t);
     } catch (StingygenException e) {
       throw toBroomstick(e);
     }

@@ -36,6 +36,19 @@ class StingygenCliTest {
   }
 
   @Test
+  void theJavaTargetWritesTheIdsClass() throws IOException {
+    Path out = dir.resolve("out");
+    Cli.Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", out.toString(), "--cache-size", "32K",
+        "--line-size", "64", "--target", "java", "--java-package", "org.acme.gen");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).contains("wrote 3 files to " + out);
+    assertThat(out.resolve("org/acme/gen/Ids.java")).content()
+        .contains("package org.acme.gen;", "public static final int SERVER_C_10_XMALLOC = 0;", "StingyConfig CONFIG");
+    assertThat(out.resolve("allocator.json")).content().contains("\"class\" : \"org.acme.gen.Ids\"");
+    assertThat(out.resolve("stingy_config.h")).doesNotExist();
+  }
+
+  @Test
   void strictAndStackOverrideAreOptions() {
     Cli.Run r = run("stingygen", "--report", FIGURE52.toString(), "-o", dir.toString(), "--cache-size", "32K",
         "--strict", "--stack-bytes", "2K", "--global-threshold", "1K", "--solver-seconds", "5");
@@ -80,7 +93,12 @@ class StingygenCliTest {
     Cli.Run line = run("stingygen", "--report", FIGURE52.toString(), "--cache-size", "32K", "--line-size", "48", "-o", dir.toString());
     assertThat(line.exit()).isEqualTo(2);
     assertThat(line.err()).contains("line size 48 is not a power of two");
-    assertThat(run("stingygen", "--report", FIGURE52.toString(), "--target", "java").exit()).isEqualTo(2);
+    assertThat(run("stingygen", "--report", FIGURE52.toString(), "--java-package", "a.b").exit())
+        .as("--java-package without --target java").isEqualTo(2);
+    Cli.Run pkg = run("stingygen", "--report", FIGURE52.toString(), "--cache-size", "32K", "--target", "java",
+        "--java-package", "a.1b", "-o", dir.toString());
+    assertThat(pkg.exit()).isEqualTo(2);
+    assertThat(pkg.err()).contains("a.1b is not a Java package name");
     assertThat(run("stingygen", "--help").out()).contains("--cache-size", "--strict", "--solver-seconds", "--global-threshold");
   }
 }

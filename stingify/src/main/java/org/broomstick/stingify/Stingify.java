@@ -26,7 +26,9 @@ import org.broomstick.stingify.input.StingifyInput;
  * stingify's facade (SPEC §7): plans the edits of every analysed file under the given roots, and
  * carries them out as a diff, a patched copy, an in-place rewrite or a check. A plan is made only
  * from files whose content still has the hash recorded in the report; one stale file refuses the
- * whole plan, so nothing is rewritten from an outdated analysis.
+ * whole plan, so nothing is rewritten from an outdated analysis. C files are rewritten by {@link
+ * CRewriter}; a Java report's sources, found under the roots by their package paths, by {@link
+ * org.broomstick.stingify.java.JavaRewriter} (see {@link JavaPlanner} for what makes one stale).
  */
 public final class Stingify {
   private Stingify() {}
@@ -66,12 +68,15 @@ public final class Stingify {
 
   /**
    * @param roots files or directories to rewrite; only analysed files under them are planned (all
-   *     analysed files when empty)
+   *     analysed files when empty); for a Java report, the source roots
    * @param root the directory --out copies are relative to (null: the single directory root, or the
-   *     report's base)
+   *     report's base); Java copies always keep their package paths
    */
   public static Plan plan(StingifyInput in, List<Path> roots, Path root) throws IOException {
     List<Path> absRoots = roots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    if (in.isJava()) {
+      return JavaPlanner.plan(in, absRoots);
+    }
     Path relativeTo = root != null ? root.toAbsolutePath().normalize()
         : absRoots.size() == 1 && Files.isDirectory(absRoots.get(0)) ? absRoots.get(0)
         : in.base().toAbsolutePath().normalize();

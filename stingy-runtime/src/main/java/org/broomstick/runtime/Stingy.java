@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * thread binds its own arena once, before it serves requests:
  *
  * <pre>{@code
- * Arena arena = Stingy.init(StingyConfigs.CONFIG);   // on the event-loop thread
+ * Arena arena = Stingy.init(Ids.CONFIG);   // on the event-loop thread; Ids from stingygen --target java
  * }</pre>
  *
  * The binding is a {@link ThreadLocal}: one lookup per call, no locks. A call on a thread with no

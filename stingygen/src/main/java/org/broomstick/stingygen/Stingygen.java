@@ -11,6 +11,7 @@ import org.broomstick.stingygen.StingygenException.Kind;
 import org.broomstick.stingygen.cache.CacheGeometry;
 import org.broomstick.stingygen.emit.AllocatorJson;
 import org.broomstick.stingygen.emit.CConfig;
+import org.broomstick.stingygen.emit.JavaConfig;
 import org.broomstick.stingygen.emit.MemoryMapText;
 import org.broomstick.stingygen.emit.OutputDir;
 import org.broomstick.stingygen.ilp.Sizer;
@@ -28,7 +29,8 @@ import org.broomstick.stingygen.verify.Verdict;
 /**
  * stingygen (SPEC §6): memwalk's report in, a verified allocator plan out: pool sizes n_O from the
  * integer program, the memory map, and the files a C server builds with ({@code allocator.json},
- * {@code memory-map.txt}, {@code stingy_config.h/.c} and the runtime sources). Every failure is a
+ * {@code memory-map.txt}, {@code stingy_config.h/.c} and the runtime sources) or a Java server
+ * builds with ({@code Ids.java}, see {@link Target}). Every failure is a
  * {@link StingygenException}; nothing is written unless the plan passed the verifier.
  */
 public final class Stingygen {
@@ -37,6 +39,34 @@ public final class Stingygen {
       List.of("allocator.json", "memory-map.txt", "stingy_config.h", "stingy_config.c");
 
   private Stingygen() {}
+
+  /**
+   * What the server is written in: C gets {@code stingy_config.h/.c} and the runtime sources; Java
+   * gets the config class {@code javaPackage.Ids} under its package path (the runtime is the {@code
+   * stingy-runtime} library).
+   */
+  public record Target(String language, String javaPackage) {
+    public static final Target C = new Target("c", null);
+
+    public Target {
+      if (!language.equals("c") && !language.equals("java")) {
+        throw new StingygenException(Kind.USAGE, "usage.target", "--target " + language + " is not c or java");
+      }
+      if (language.equals("java")) {
+        javaPackage = javaPackage == null ? JavaConfig.DEFAULT_PACKAGE : javaPackage;
+        JavaConfig.checkPackage(javaPackage);
+      }
+    }
+
+    /** Java, the class in {@code javaPackage} (null: {@value JavaConfig#DEFAULT_PACKAGE}). */
+    public static Target java(String javaPackage) {
+      return new Target("java", javaPackage);
+    }
+
+    public boolean isJava() {
+      return language.equals("java");
+    }
+  }
 
   public static Report read(Path report) {
     return ReportReader.read(report);
@@ -66,9 +96,20 @@ public final class Stingygen {
     return plan;
   }
 
-  /** The output files' names and contents, the C runtime included. */
+  /** The output files' names and contents for C, the C runtime included. */
   public static Map<String, String> render(Plan plan) {
+    return render(plan, Target.C);
+  }
+
+  /** The output files' relative paths and contents for {@code target}. */
+  public static Map<String, String> render(Plan plan, Target target) {
     Map<String, String> files = new LinkedHashMap<>();
+    if (target.isJava()) {
+      files.put("allocator.json", AllocatorJson.render(plan, JavaConfig.qualifiedName(target.javaPackage())));
+      files.put("memory-map.txt", MemoryMapText.render(plan));
+      files.put(JavaConfig.path(target.javaPackage()), JavaConfig.source(plan, target.javaPackage()));
+      return files;
+    }
     files.put("allocator.json", AllocatorJson.render(plan));
     files.put("memory-map.txt", MemoryMapText.render(plan));
     files.put("stingy_config.h", CConfig.header(plan));
@@ -79,9 +120,14 @@ public final class Stingygen {
     return files;
   }
 
-  /** Renders and writes all files into {@code dir}, all or nothing. */
+  /** Renders and writes all C files into {@code dir}, all or nothing. */
   public static List<Path> write(Plan plan, Path dir) {
-    return OutputDir.write(dir, render(plan));
+    return write(plan, dir, Target.C);
+  }
+
+  /** Renders and writes all files of {@code target} into {@code dir}, all or nothing. */
+  public static List<Path> write(Plan plan, Path dir, Target target) {
+    return OutputDir.write(dir, render(plan, target));
   }
 
   private static List<StagePlan> stagePlans(Report report, Workload w, Sizing sizing) {

@@ -3,7 +3,8 @@ package org.broomstick.memwalk.model;
 /**
  * A call of a {@code Malloc} function: one <em>object</em> of the thesis (figure 6.2). The {@code
  * id} is {@code file:line:column#allocator}, stable across runs and file order, because stingify
- * and the generated header use it.
+ * and the generated header use it; a second call at the same place (no columns in class files, or
+ * one macro expansion) gets {@code #2}, a third {@code #3}, in call order.
  *
  * @param sizeBytes the size when it is a compile-time constant (or given by the spec), else null
  * @param ordinal the call's event number in its function's {@link FlowGraph}
@@ -39,6 +40,12 @@ public record AllocSite(
 
   public static String idOf(SourceLocation at, String allocator) {
     return at.file() + ":" + at.line() + ":" + at.column() + "#" + allocator;
+  }
+
+  /** The same site under another id. */
+  public AllocSite withId(String newId) {
+    return new AllocSite(newId, location, function, allocator, sizeExpr, sizeBytes, hints, result, inMacro, ordinal, offset,
+        length, sizeOffset, sizeLength, sizeParam, args, wrapper);
   }
 
   /** The abstract heap object of this site in points-to sets. */

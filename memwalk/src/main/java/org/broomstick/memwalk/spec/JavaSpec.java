@@ -50,7 +50,7 @@ public final class JavaSpec {
       Shape s = instanceByName.get(n);
       String name = s == null ? n : s.name();
       int size = f.sizeParam() >= 0 && s != null && s.instance() ? f.sizeParam() + 1 : f.sizeParam();
-      mallocs.put(name, new ServerSpec.AllocFunction(name, size, f.fixedSize(), f.declaredAt()));
+      mallocs.put(name, new ServerSpec.AllocFunction(name, size, f.fixedSize(), f.declaredAt(), f.wrapper()));
     });
     Map<String, ServerSpec.FreeFunction> frees = new LinkedHashMap<>();
     spec.frees().forEach((n, f) -> {

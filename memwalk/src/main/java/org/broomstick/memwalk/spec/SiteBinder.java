@@ -48,6 +48,7 @@ public final class SiteBinder {
     List<QueueSite> queues = new ArrayList<>();
     List<Constraint> constraints = new ArrayList<>();
     List<Diagnostic> diags = new ArrayList<>();
+    Map<String, Integer> idUses = new java.util.HashMap<>();
     for (CallSite c : calls) {
       if (c.isIndirect()) {
         continue;
@@ -56,6 +57,12 @@ public final class SiteBinder {
       ServerSpec.AllocFunction m = spec.mallocs().get(name);
       if (m != null) {
         AllocSite a = alloc(c, m, spec, fixedSizes, diags);
+        int use = idUses.merge(a.id(), 1, Integer::sum);
+        if (use > 1) {
+          // Two calls at one location: class files have no columns, and calls from one macro
+          // expansion share its place. Ids must stay unique; the later ones are numbered in call order.
+          a = a.withId(a.id() + "#" + use);
+        }
         allocs.add(a);
         if (c.result() != null) {
           constraints.add(new Constraint.AddressOf(c.result(), a.heapObject()));

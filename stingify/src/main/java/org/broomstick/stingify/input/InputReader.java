@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads {@code report.json} (memwalk) and {@code allocator.json} (stingygen) into a {@link StingifyInput}. */
 public final class InputReader {
@@ -56,22 +59,50 @@ public final class InputReader {
           text(f, "freer", at), releases, f.path("inMacro").asBoolean(false), integer(f, "offset", at),
           f.path("length").asInt(0)));
     }
+    String language = r.path("language").asText("c");
+    boolean java = language.equals("java");
+    String aw = allocator.toString();
+    String javaClass = null;
+    if (java) {
+      javaClass = a.path("java").path("class").asText(null);
+      if (javaClass == null || !javaClass.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+        throw new InputException(aw + ": no Java config class (\"java.class\") for this Java report;"
+            + " make the allocator config with stingygen --target java");
+      }
+    }
     Map<String, String> managed = new LinkedHashMap<>();
     i = 0;
-    String aw = allocator.toString();
     for (JsonNode o : array(a, "objects", aw)) {
       String at = aw + ": objects[" + i++ + "]";
       String id = text(o, "id", at);
       if (o.path("count").asLong(0) <= 0) {
         continue; // no pool: the site keeps its allocator
       }
-      String name = o.hasNonNull("cName") ? o.get("cName").asText() : o.path("enumName").asText(null);
+      String name = java ? o.path("javaName").asText(null)
+          : o.hasNonNull("cName") ? o.get("cName").asText() : o.path("enumName").asText(null);
       if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        throw new InputException(at + ": no valid C enum name (\"cName\") for object " + id);
+        throw new InputException(at + ": no valid " + (java ? "Java constant name (\"javaName\")" : "C enum name (\"cName\")")
+            + " for object " + id);
       }
       managed.put(id, name);
     }
-    return new StingifyInput(b, inputs, allocs, frees, managed);
+    Set<String> sources = new TreeSet<>();
+    if (java) {
+      for (JsonNode f : r.path("functions")) {
+        if (f.hasNonNull("file")) {
+          sources.add(f.get("file").asText());
+        }
+      }
+      allocs.forEach(x -> sources.add(x.file()));
+      frees.forEach(x -> sources.add(x.file()));
+    }
+    Instant written;
+    try {
+      written = Files.getLastModifiedTime(report).toInstant();
+    } catch (IOException e) {
+      throw new InputException(report + ": cannot read its time: " + e.getMessage(), e);
+    }
+    return new StingifyInput(b, language, inputs, allocs, frees, managed, javaClass, sources, written);
   }
 
   private static JsonNode json(Path file, String what) {

@@ -30,7 +30,17 @@ public final class AllocatorJson {
   private AllocatorJson() {}
 
   public static String render(Plan plan) {
+    return render(plan, null);
+  }
+
+  /**
+   * @param javaClass the generated Java config class ({@code pkg.Ids}) when the target is Java:
+   *     recorded as {@code java.class}, with each object's constant as {@code javaName}, so that
+   *     stingify writes {@code Stingy.alloc(Ids.X)}; null for C
+   */
+  public static String render(Plan plan, String javaClass) {
     MemoryMap m = plan.map();
+    Map<String, String> javaNames = javaClass == null ? Map.of() : JavaNames.of(plan).objects();
     Sizing s = plan.sizing();
     Map<String, String> cNames = CConfig.objectNames(plan);
     Map<String, String> stageNames = CNames.stages(plan.report().stages());
@@ -41,6 +51,9 @@ public final class AllocatorJson {
     cache.put("sizeBytes", m.cacheBytes());
     cache.put("lineBytes", m.lineBytes());
     cache.put("source", plan.workload().cache().source());
+    if (javaClass != null) {
+      root.putObject("java").put("class", javaClass);
+    }
     root.put("tauBytes", plan.workload().tauBytes());
     root.put("strict", plan.options().strict());
     ObjectNode solver = root.putObject("solver");
@@ -57,6 +70,9 @@ public final class AllocatorJson {
       ObjectNode o = objects.addObject();
       o.put("id", p.id());
       o.put("cName", cNames.get(p.id()));
+      if (javaClass != null) {
+        o.put("javaName", javaNames.get(p.id()));
+      }
       o.put("count", p.count());
       o.put("tasks", p.tasks());
       o.put("perTask", p.perTask());

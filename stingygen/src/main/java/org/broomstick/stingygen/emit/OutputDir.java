@@ -22,14 +22,16 @@ import org.broomstick.stingygen.StingygenException.Kind;
 public final class OutputDir {
   private OutputDir() {}
 
-  /** Writes {@code files} (name to content) into {@code dir}; returns the paths written. */
+  /** Writes {@code files} (relative path to content) into {@code dir}; returns the paths written. */
   public static List<Path> write(Path dir, Map<String, String> files) {
     Map<Path, Path> staged = new LinkedHashMap<>();
     try {
       Files.createDirectories(dir);
       for (Map.Entry<String, String> e : files.entrySet()) {
         Path target = dir.resolve(e.getKey());
-        Path tmp = Files.createTempFile(dir, "." + e.getKey(), ".tmp");
+        // a name may hold directories (a Java class under its package path)
+        Path parent = Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
         staged.put(tmp, target);
         Files.writeString(tmp, e.getValue(), StandardCharsets.UTF_8);
       }
