@@ -77,6 +77,7 @@
 #define TAG_NEVER 0xFFFEu    /* a slot start never handed out */
 #define TAG_INTERIOR 0xFFFFu /* not a slot start */
 #define TAG_MASK 0xFFFFu
+_Static_assert(STINGY_MAX_OBJECTS <= TAG_FREED, "a live slot's tag (an object id) lacks TAG_FREED");
 #define TAG_REGION_SHIFT 16
 
 #define RED_ZONE_BYTE 0xFD /* debug: red zones */
@@ -93,19 +94,21 @@
 struct object_state {
   uint32_t live;
   uint32_t count;
-  uint32_t region;
   uint32_t high_water;
+  uint32_t tag;               /* a live slot's tag word: (region << TAG_REGION_SHIFT) | id */
+  struct region_state *reg;   /* its region */
   uint64_t hits;
+};
+
+struct object_cold { /* the fallback's, the debug checks' and the statistics' */
+  uint32_t slot_bytes;
+  uint32_t size_bytes; /* never 0: slot_bytes when the config says 0 */
+  uint32_t region;
   uint64_t fallbacks;
 };
 
-struct object_cold { /* the fallback's and the debug checks' */
-  uint32_t slot_bytes;
-  uint32_t size_bytes; /* never 0: slot_bytes when the config says 0 */
-};
-
 struct region_state { /* hot fields first */
-  uint32_t *free;  /* offsets (from the cache slab start) of free slots; LIFO */
+  uint32_t *free;  /* free slots as line numbers from tag_lo (= tag indices); LIFO */
   uint32_t top;    /* number of free slots */
   uint32_t low_water;
   uint32_t slots;
@@ -123,7 +126,7 @@ struct stage_state {
 struct stingy_heap {
   /* hot: used by every alloc/free */
   char *cache;
-  uintptr_t tag_lo; /* address of the first line that has a tag */
+  char *tag_lo;     /* the first line that has a tag (slot line numbers count from it) */
   size_t tag_span;  /* bytes covered by tags (the region area) */
   uint32_t *tags; /* (region << TAG_REGION_SHIFT) | tag, one per line */
   unsigned line_shift;
@@ -490,7 +493,8 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
     next_free += s->slots;
     /* push in reverse so that slot 0 is handed out first */
     for (uint32_t i = 0; i < s->slots; i++)
-      s->free[i] = s->first + (s->slots - 1 - i) * s->stride;
+      s->free[i] = (uint32_t)((s->first + (uint64_t)(s->slots - 1 - i) * s->stride - lo) >>
+                              h->line_shift);
     s->top = s->slots;
     s->low_water = s->slots;
   }
@@ -502,7 +506,9 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
     const struct stingy_object_config *o = &c->objects[i];
     struct object_state *s = &h->obj[i];
     s->count = o->count;
-    s->region = o->region;
+    s->tag = (o->region << TAG_REGION_SHIFT) | i;
+    s->reg = &h->reg[o->region];
+    h->cold[i].region = o->region;
     h->cold[i].slot_bytes = o->slot_bytes;
     h->cold[i].size_bytes = o->size_bytes ? o->size_bytes : o->slot_bytes;
   }
@@ -524,7 +530,7 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
     errno = e ? e : ENOMEM;
     return -1;
   }
-  h->tag_lo = (uintptr_t)h->cache + (uintptr_t)lo;
+  h->tag_lo = h->cache + lo;
   h->tag_span = (size_t)(hi - lo);
   if (DEBUG_BUILD && h->tag_span) {
     memset(h->cache + lo, RED_ZONE_BYTE, h->tag_span);
@@ -591,8 +597,8 @@ static size_t first_not(const unsigned char *p, size_t n, unsigned char b) {
   return n;
 }
 
-static void debug_on_alloc(struct stingy_heap *h, uint32_t id, const struct object_state *o,
-                           const struct region_state *r, char *p, uint32_t old_tag) {
+static void debug_on_alloc(struct stingy_heap *h, uint32_t id, const struct region_state *r,
+                           char *p, uint32_t old_tag) {
   uint32_t size_bytes = h->cold[id].size_bytes;
   MARK_DEFINED(p - h->red_zone, r->stride);
   size_t bad = first_not((unsigned char *)p, r->slot_bytes, POISON_BYTE);
@@ -601,10 +607,10 @@ static void debug_on_alloc(struct stingy_heap *h, uint32_t id, const struct obje
     if (old_tag == TAG_NEVER)
       die("slot %p of region %u was written before its first use (byte %zu is 0x%02x, not the"
           " poison 0x%02x)",
-          (void *)p, o->region, bad, (unsigned char)p[bad], POISON_BYTE);
+          (void *)p, h->cold[id].region, bad, (unsigned char)p[bad], POISON_BYTE);
     die("use after free: slot %p of region %u was written after object %u \"%s\" freed it"
         " (byte %zu is 0x%02x, not the poison 0x%02x)",
-        (void *)p, o->region, last, object_name(h, last), bad, (unsigned char)p[bad],
+        (void *)p, h->cold[id].region, last, object_name(h, last), bad, (unsigned char)p[bad],
         POISON_BYTE);
   }
   memset(p + size_bytes, RED_ZONE_BYTE, r->slot_bytes - size_bytes);
@@ -633,7 +639,7 @@ static void debug_on_free(struct stingy_heap *h, uint32_t id, const struct regio
 /* ---- allocation ------------------------------------------------------------------------------ */
 
 static NOINLINE void *alloc_fallback(struct stingy_heap *h, uint32_t id) {
-  h->obj[id].fallbacks++;
+  h->cold[id].fallbacks++;
   return malloc(h->cold[id].slot_bytes);
 }
 
@@ -651,24 +657,24 @@ static COLD void *alloc_slow(struct stingy_heap *h, uint32_t id) {
 static ALWAYS_INLINE void *heap_alloc(struct stingy_heap *h, uint32_t id) {
   if (UNLIKELY(id >= h->n_objects)) return alloc_slow(h, id);
   struct object_state *o = &h->obj[id];
-  uint32_t region = o->region;
-  struct region_state *r = &h->reg[region];
+  struct region_state *r = o->reg;
   uint32_t live = o->live, top = r->top;
   if (LIKELY(live < o->count && top != 0)) {
     top--;
     live++;
-    char *p = h->cache + r->free[top];
-    uint32_t *tag = &h->tags[((uintptr_t)p - h->tag_lo) >> h->line_shift];
+    uint32_t line = r->free[top];
+    char *p = h->tag_lo + ((size_t)line << h->line_shift);
+    uint32_t *tag = &h->tags[line];
     uint32_t high = o->high_water, low = r->low_water;
 #ifdef STINGY_DEBUG
-    debug_on_alloc(h, id, o, r, p, *tag & TAG_MASK);
+    debug_on_alloc(h, id, r, p, *tag & TAG_MASK);
 #endif
     r->top = top;
     o->live = live;
     o->hits++;
     if (UNLIKELY(live > high)) o->high_water = live;
     if (UNLIKELY(top < low)) r->low_water = top;
-    *tag = (region << TAG_REGION_SHIFT) | id; /* a whole word: the free's load forwards */
+    *tag = o->tag; /* a whole word: the free's load forwards */
     MARK_UNDEFINED(p, h->cold[id].size_bytes);
     return p;
   }
@@ -703,14 +709,17 @@ static NOINLINE void free_other(struct stingy_heap *h, void *p) {
 }
 
 static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
-  uintptr_t off = (uintptr_t)p - h->tag_lo;
+  uintptr_t off = (uintptr_t)p - (uintptr_t)h->tag_lo;
   if (UNLIKELY(off >= h->tag_span)) {
     free_other(h, p);
     return;
   }
-  uint32_t *tag = &h->tags[off >> h->line_shift];
+  uint32_t line = (uint32_t)(off >> h->line_shift);
+  uint32_t *tag = &h->tags[line];
   uint32_t t = *tag, id = t & TAG_MASK;
-  if (UNLIKELY(id >= h->n_objects || (off & h->line_mask))) bad_free(h, p, id);
+  /* a live slot's tag is an id below STINGY_MAX_OBJECTS < TAG_FREED; freed, never used and
+     interior lines all have the TAG_FREED bit */
+  if (UNLIKELY((t & TAG_FREED) || (off & h->line_mask))) bad_free(h, p, id);
   struct object_state *o = &h->obj[id];
   struct region_state *r = &h->reg[t >> TAG_REGION_SHIFT];
 #ifdef STINGY_DEBUG
@@ -720,7 +729,7 @@ static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
 #endif
   *tag = t | TAG_FREED;
   uint32_t top = r->top, live = o->live;
-  r->free[top] = (uint32_t)((char *)p - h->cache);
+  r->free[top] = line;
   r->top = top + 1;
   o->live = live - 1;
 }
@@ -740,7 +749,7 @@ uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
   uint32_t avail = UINT32_MAX;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
     const struct object_state *o = &h->obj[st->allocates[k]];
-    uint32_t a = o->count - o->live, b = h->reg[o->region].top;
+    uint32_t a = o->count - o->live, b = o->reg->top;
     if (b < a) a = b;
     if (a < avail) avail = a;
   }
@@ -758,7 +767,7 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
   h->stage[stage].checks++;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
     const struct object_state *o = &h->obj[st->allocates[k]];
-    if (o->live >= o->count || h->reg[o->region].top == 0) {
+    if (o->live >= o->count || o->reg->top == 0) {
       h->stage[stage].failures++;
       return 0;
     }
@@ -776,8 +785,9 @@ uint32_t stingy_dyn_avail(uint32_t stage) { return stingy_heap_dyn_avail(&defaul
 int stingy_heap_stats(const struct stingy_heap *h, uint32_t id, struct stingy_object_stats *out) {
   if (!h || !h->ready || id >= h->n_objects) return -1;
   const struct object_state *o = &h->obj[id];
-  *out = (struct stingy_object_stats){object_name(h, id), o->region, o->count, o->live,
-                                      o->high_water, o->hits, o->fallbacks, o->hits - o->live};
+  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, o->count, o->live,
+                                      o->high_water, o->hits, h->cold[id].fallbacks,
+                                      o->hits - o->live};
   return 0;
 }
 
@@ -819,7 +829,7 @@ int stingy_heap_info(const struct stingy_heap *h, struct stingy_info *out) {
   out->globals_bytes = c->globals_bytes;
   for (uint32_t i = 0; i < h->n_objects; i++) {
     out->hits += h->obj[i].hits;
-    out->fallbacks += h->obj[i].fallbacks;
+    out->fallbacks += h->cold[i].fallbacks;
   }
   out->foreign_frees = h->foreign_frees;
   return 0;
@@ -869,9 +879,9 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
           "high", "hits", "fallbacks", "site");
   for (uint32_t i = 0; i < h->n_objects; i++) {
     const struct object_state *o = &h->obj[i];
-    fprintf(out, "%-7s %5u %6u %6u %6u %6u %12llu %12llu  %s\n", "object", i, o->region, o->count,
-            o->live, o->high_water, (unsigned long long)o->hits,
-            (unsigned long long)o->fallbacks, object_name(h, i));
+    fprintf(out, "%-7s %5u %6u %6u %6u %6u %12llu %12llu  %s\n", "object", i, h->cold[i].region,
+            o->count, o->live, o->high_water, (unsigned long long)o->hits,
+            (unsigned long long)h->cold[i].fallbacks, object_name(h, i));
   }
   fprintf(out, "%-7s %5s %10s %8s %8s %6s %6s %6s\n", "region", "id", "offset", "slot", "stride",
           "slots", "free", "low");
