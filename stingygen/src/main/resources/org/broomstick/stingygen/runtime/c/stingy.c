@@ -94,12 +94,15 @@ _Static_assert(STINGY_MAX_OBJECTS <= TAG_FREED, "a live slot's tag (an object id
 #endif
 
 /* What stingy_alloc and stingy_free touch of an object: 32 bytes, 32-byte aligned, so one cache
-   line (the slab-served frees are hits - live, not counted). */
+   line (the slab-served frees are hits - live, not counted). An object alone in its region (the
+   region is not shared) keeps no live count: its live instances are the region's used slots,
+   slots - top, and its high water is slots - the region's low water. */
 struct object_state {
-  uint32_t live;
+  uint32_t live;              /* shared regions only */
   uint32_t count;
-  uint32_t high_water;
-  uint32_t tag;               /* a live slot's tag word: (region << TAG_REGION_SHIFT) | id */
+  uint32_t high_water;        /* shared regions only */
+  uint32_t min_top;           /* the slab serves it iff its region's top > min_top (and, in a
+                                 shared region, live < count): slots - count when alone, else 0 */
   struct region_state *reg;   /* its region */
   uint64_t hits;
 };
@@ -115,6 +118,8 @@ struct region_state { /* hot fields first */
   uint32_t *free;  /* free slots as line numbers from tag_lo (= tag indices); LIFO */
   uint32_t top;    /* number of free slots */
   uint32_t low_water;
+  uint32_t tag_hi; /* region << TAG_REGION_SHIFT: a live slot's tag word is tag_hi | id */
+  uint32_t shared; /* more than one object lives in it: they keep live counts */
   uint32_t slots;
   uint32_t offset; /* of the region */
   uint32_t first;  /* offset of slot 0 */
@@ -506,12 +511,16 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   size_t cache_bytes = c->cache_bytes;
   if (hi > cache_bytes) cache_bytes = (size_t)round_up((size_t)hi, c->line_bytes);
 
+  for (uint32_t r = 0; r < c->n_regions; r++) h->reg[r].tag_hi = r << TAG_REGION_SHIFT;
+  for (uint32_t i = 0; i < c->n_objects; i++) /* shared: counts the members for now */
+    h->reg[c->objects[i].region].shared++;
+  for (uint32_t r = 0; r < c->n_regions; r++) h->reg[r].shared = h->reg[r].shared > 1;
   for (uint32_t i = 0; i < c->n_objects; i++) {
     const struct stingy_object_config *o = &c->objects[i];
     struct object_state *s = &h->obj[i];
     s->count = o->count;
-    s->tag = (o->region << TAG_REGION_SHIFT) | i;
     s->reg = &h->reg[o->region];
+    s->min_top = s->reg->shared ? 0 : s->reg->slots - o->count;
     h->cold[i].region = o->region;
     h->cold[i].slot_bytes = o->slot_bytes;
     h->cold[i].size_bytes = o->size_bytes ? o->size_bytes : o->slot_bytes;
@@ -662,23 +671,26 @@ static ALWAYS_INLINE void *heap_alloc(struct stingy_heap *h, uint32_t id) {
   if (UNLIKELY(id >= h->n_objects)) return alloc_slow(h, id);
   struct object_state *o = &h->obj[id];
   struct region_state *r = o->reg;
-  uint32_t live = o->live, top = r->top;
-  if (LIKELY(live < o->count && top != 0)) {
+  uint32_t top = r->top;
+  if (LIKELY(top > o->min_top)) {
+    if (r->shared) {
+      uint32_t live = o->live;
+      if (live >= o->count) return alloc_fallback(h, id);
+      o->live = ++live;
+      if (UNLIKELY(live > o->high_water)) o->high_water = live;
+    }
     top--;
-    live++;
     uint32_t line = r->free[top];
     char *p = h->tag_lo + ((size_t)line << h->line_shift);
     uint32_t *tag = &h->tags[line];
-    uint32_t high = o->high_water, low = r->low_water;
+    uint32_t low = r->low_water, t = r->tag_hi | id;
 #ifdef STINGY_DEBUG
     debug_on_alloc(h, id, r, p, *tag & TAG_MASK);
 #endif
     r->top = top;
-    o->live = live;
     o->hits++;
-    if (UNLIKELY(live > high)) o->high_water = live;
     if (UNLIKELY(top < low)) r->low_water = top;
-    *tag = o->tag; /* a whole word: the free's load forwards */
+    *tag = t; /* a whole word: the free's load forwards */
     MARK_UNDEFINED(p, h->cold[id].size_bytes);
     return p;
   }
@@ -724,7 +736,6 @@ static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
   /* a live slot's tag is an id below STINGY_MAX_OBJECTS < TAG_FREED; freed, never used and
      interior lines all have the TAG_FREED bit */
   if (UNLIKELY((t & TAG_FREED) || (off & h->line_mask))) bad_free(h, p, id);
-  struct object_state *o = &h->obj[id];
   struct region_state *r = &h->reg[t >> TAG_REGION_SHIFT];
 #ifdef STINGY_DEBUG
   debug_on_free(h, id, r, p);
@@ -732,13 +743,21 @@ static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
   MARK_NOACCESS(p, r->slot_bytes);
 #endif
   *tag = t | TAG_FREED;
-  uint32_t top = r->top, live = o->live;
+  uint32_t top = r->top;
   r->free[top] = line;
   r->top = top + 1;
-  o->live = live - 1;
+  if (r->shared) h->obj[id].live--;
 }
 
 void stingy_heap_free(struct stingy_heap *h, void *p) { heap_free(h, p); }
+
+static uint32_t object_live(const struct object_state *o) {
+  return o->reg->shared ? o->live : o->reg->slots - o->reg->top;
+}
+
+static uint32_t object_high_water(const struct object_state *o) {
+  return o->reg->shared ? o->high_water : o->reg->slots - o->reg->low_water;
+}
 
 static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage) {
   die("stingy_dyn_check: stage %u out of range (%u stages)", stage, h->n_stages);
@@ -753,7 +772,7 @@ uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
   uint32_t avail = UINT32_MAX;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
     const struct object_state *o = &h->obj[st->allocates[k]];
-    uint32_t a = o->count - o->live, b = o->reg->top;
+    uint32_t a = o->count - object_live(o), b = o->reg->top;
     if (b < a) a = b;
     if (a < avail) avail = a;
   }
@@ -771,7 +790,7 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
   h->stage[stage].checks++;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
     const struct object_state *o = &h->obj[st->allocates[k]];
-    if (o->live >= o->count || o->reg->top == 0) {
+    if (object_live(o) >= o->count || o->reg->top == 0) {
       h->stage[stage].failures++;
       return 0;
     }
@@ -789,9 +808,9 @@ uint32_t stingy_dyn_avail(uint32_t stage) { return stingy_heap_dyn_avail(&defaul
 int stingy_heap_stats(const struct stingy_heap *h, uint32_t id, struct stingy_object_stats *out) {
   if (!h || !h->ready || id >= h->n_objects) return -1;
   const struct object_state *o = &h->obj[id];
-  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, o->count, o->live,
-                                      o->high_water, o->hits, h->cold[id].fallbacks,
-                                      o->hits - o->live};
+  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, o->count,
+                                      object_live(o), object_high_water(o), o->hits,
+                                      h->cold[id].fallbacks, o->hits - object_live(o)};
   return 0;
 }
 
@@ -884,7 +903,7 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
   for (uint32_t i = 0; i < h->n_objects; i++) {
     const struct object_state *o = &h->obj[i];
     fprintf(out, "%-7s %5u %6u %6u %6u %6u %12llu %12llu  %s\n", "object", i, h->cold[i].region,
-            o->count, o->live, o->high_water, (unsigned long long)o->hits,
+            o->count, object_live(o), object_high_water(o), (unsigned long long)o->hits,
             (unsigned long long)h->cold[i].fallbacks, object_name(h, i));
   }
   fprintf(out, "%-7s %5s %10s %8s %8s %6s %6s %6s\n", "region", "id", "offset", "slot", "stride",
