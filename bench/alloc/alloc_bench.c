@@ -6,6 +6,7 @@
  *   alloc_bench malloc|stingy [PAIRS [N...]]
  *
  * PAIRS (default 10^7) pairs per pattern; N the event loop's task counts (default 64 1024 4096).
+ * Times are the thread's CPU time (the machine is shared), not wall time.
  * Output: "# ..." comment lines (which library provides malloc; Stingy's pages), then one line
  * per pattern: "result PATTERN NS_PER_PAIR SLAB_FRACTION" (SLAB_FRACTION: the share of
  * allocations served from the cache slab; 1 for malloc).

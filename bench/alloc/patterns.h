@@ -83,7 +83,7 @@ static inline uint64_t NAME(step)(struct task *t) {
 }
 
 /* n tasks interleaved round-robin; task i starts i % 4 stages ahead (a staggered steady state).
-   *timed_pairs gets the pairs of the timed part: one per task per round. */
+   *ns gets the CPU time of the timed rounds, which make one pair per task per round. */
 static uint64_t NAME(event)(struct task *tasks, uint32_t n, uint64_t rounds, double *ns) {
   uint64_t sink = 0;
   memset(tasks, 0, n * sizeof *tasks);

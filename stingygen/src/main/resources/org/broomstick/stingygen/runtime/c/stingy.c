@@ -14,8 +14,9 @@
  *    the tag, the free list's address is known one load earlier than through the object's state;
  *    an allocation right after a free then waits less for, and races less with, the free's
  *    stores to the same region: -1.4 ns per pair on the mixed-class benchmark);
- *  - per object, what alloc and free touch in 32 bytes of one cache line (live, n_O, high water,
- *    hits, its region and its tag word); the rest (sizes, fallbacks) in a cold array.
+ *  - per object, what alloc and free touch in 32 bytes of one cache line (n_O, hits, its
+ *    region's address; live count and high water only when it shares its region: alone, its
+ *    live instances are the region's used slots); the rest (sizes, fallbacks) in a cold array.
  * The fast paths' measured effect, change by change, is in bench/alloc/README.md.
  */
 #define _GNU_SOURCE 1 /* MAP_ANONYMOUS, MAP_HUGETLB, MADV_HUGEPAGE under -std=c11 */
