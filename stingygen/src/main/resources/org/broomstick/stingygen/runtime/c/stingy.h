@@ -59,6 +59,9 @@ extern "C" {
 /* Largest number of objects a configuration may have (ids are kept in 15 bits per slot). */
 #define STINGY_MAX_OBJECTS 32000u
 
+/* Largest number of regions a configuration may have (a slot's region is kept in 16 bits). */
+#define STINGY_MAX_REGIONS 65536u
+
 /* One per-task allocation site (thesis: an "object" O). */
 struct stingy_object_config {
   const char *name;     /* the site, e.g. "http.c:214:17#zmalloc"; used in dumps and messages */
