@@ -25,13 +25,20 @@ import org.broomstick.memwalk.model.SourceLocation;
 public final class SiteBinder {
   private SiteBinder() {}
 
-  /** The sites, the constraints tying each allocation to its result, and binding problems. */
+  /**
+   * The sites, the constraints tying each allocation to its result, and binding problems.
+   *
+   * @param superseded constraints the frontend made that must go: an allocation's result is the
+   *     site's object, not whatever the allocator's body returns (a Java allocator that takes from
+   *     a library pool would otherwise hand every allocation everything ever put into any pool)
+   */
   public record Bound(
       List<AllocSite> allocs,
       List<FreeSite> frees,
       List<QueueSite> queues,
       List<Constraint> constraints,
-      List<Diagnostic> diagnostics) {}
+      List<Diagnostic> diagnostics,
+      List<Constraint> superseded) {}
 
   /**
    * @param fixedSizes the byte size of each fixed-size allocator's {@code size} expression, when the
@@ -48,6 +55,7 @@ public final class SiteBinder {
     List<QueueSite> queues = new ArrayList<>();
     List<Constraint> constraints = new ArrayList<>();
     List<Diagnostic> diags = new ArrayList<>();
+    List<Constraint> superseded = new ArrayList<>();
     Map<String, Integer> idUses = new java.util.HashMap<>();
     for (CallSite c : calls) {
       if (c.isIndirect()) {
@@ -66,6 +74,7 @@ public final class SiteBinder {
         allocs.add(a);
         if (c.result() != null) {
           constraints.add(new Constraint.AddressOf(c.result(), a.heapObject()));
+          superseded.add(new Constraint.Copy(c.result(), Constraint.ret(c.callee())));
         }
         continue;
       }
@@ -122,7 +131,7 @@ public final class SiteBinder {
             new QueueSite(fs.location(), fs.function(), QueueSite.Kind.STAGE_FIELD, fs.field(), fs.value(), fs.valueText(), fs.ordinal()));
       }
     }
-    return new Bound(allocs, frees, queues, constraints, diags);
+    return new Bound(allocs, frees, queues, constraints, diags, superseded);
   }
 
   private static AllocSite alloc(

@@ -218,6 +218,7 @@ public final class BytecodeFrontend {
     }
     SiteBinder.Bound bound = SiteBinder.bind(calls, stores, spec, fixedSizes, id -> names.getOrDefault(id, id));
     diags.addAll(bound.diagnostics());
+    constraints.removeAll(bound.superseded());
     constraints.addAll(bound.constraints());
     Set<String> known = new java.util.HashSet<>();
     functions.values().forEach(f -> known.add(f.name()));

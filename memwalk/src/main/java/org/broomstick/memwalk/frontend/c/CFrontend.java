@@ -551,6 +551,7 @@ public final class CFrontend {
     functions.values().forEach(fn -> names.put(fn.id(), fn.name()));
     SiteBinder.Bound bound = SiteBinder.bind(calls, fieldStores, spec, fixedSizes, id -> names.getOrDefault(id, id));
     diags.addAll(bound.diagnostics());
+    constraints.removeAll(bound.superseded());
     constraints.addAll(bound.constraints());
     Set<String> files2 = new TreeSet<>();
     for (UnitFacts f : facts) {

@@ -275,6 +275,7 @@ public final class SourceFrontend {
     SiteBinder.Bound bound = SiteBinder.bind(lowering.calls, lowering.stores, spec, fixedSizes,
         id -> lowering.names.getOrDefault(id, id));
     diags.addAll(bound.diagnostics());
+    lowering.constraints.removeAll(bound.superseded());
     lowering.constraints.addAll(bound.constraints());
     Set<String> known = new java.util.HashSet<>();
     functions.values().forEach(f -> known.add(f.name()));
