@@ -32,6 +32,15 @@ final class BytecodeFlow {
    * @param events per instruction, its event ordinal, or -1
    */
   static FlowGraph build(String function, MethodNode m, AbstractInsnNode[] insns, int[] events) {
+    return build(function, m, insns, events, i -> null);
+  }
+
+  /**
+   * @param nullTested for an IFNULL/IFNONNULL at an index, the pointer it tests (null: unknown);
+   *     the branch where it is null gets it as a fact when that branch has no other way in
+   */
+  static FlowGraph build(String function, MethodNode m, AbstractInsnNode[] insns, int[] events,
+      java.util.function.IntFunction<FlowGraph.NullPointer> nullTested) {
     int n = insns.length;
     if (n == 0) {
       return FlowGraph.straight(function, List.of());
@@ -84,6 +93,7 @@ final class BytecodeFlow {
     int exit = count + 1;
     List<List<Integer>> blockEvents = new ArrayList<>();
     List<Set<Integer>> succ = new ArrayList<>();
+    java.util.Map<Integer, Object[]> nullFacts = new java.util.HashMap<>();
     for (int k = 0; k <= exit; k++) {
       blockEvents.add(new ArrayList<>());
       succ.add(new LinkedHashSet<>());
@@ -112,6 +122,15 @@ final class BytecodeFlow {
       if (last instanceof JumpInsnNode j) {
         out.add(blockOf[index(m, j.label)]);
         fallsThrough = j.getOpcode() != Opcodes.GOTO;
+        if (j.getOpcode() == Opcodes.IFNULL || j.getOpcode() == Opcodes.IFNONNULL) {
+          FlowGraph.NullPointer p = nullTested.apply(m.instructions.indexOf(j));
+          if (p != null) {
+            int nullBlock = j.getOpcode() == Opcodes.IFNULL ? blockOf[index(m, j.label)] : (end < n ? blockOf[end] : -1);
+            if (nullBlock >= 0) {
+              nullFacts.put(nullBlock, new Object[] {k, p});
+            }
+          }
+        }
       } else if (last instanceof TableSwitchInsnNode ts) {
         out.add(blockOf[index(m, ts.dflt)]);
         ts.labels.forEach(l -> out.add(blockOf[index(m, l)]));
@@ -132,6 +151,7 @@ final class BytecodeFlow {
       }
     }
     // Exception edges, from the blocks of each range and from the range's predecessors.
+
     List<Set<Integer>> preds = new ArrayList<>();
     for (int k = 0; k <= exit; k++) {
       preds.add(new LinkedHashSet<>());
@@ -158,9 +178,19 @@ final class BytecodeFlow {
         }
       }
     }
+    // A null fact holds only where the test is the one way in.
+    int[] inDegree = new int[exit + 1];
+    for (int k = 0; k <= exit; k++) {
+      for (int t : succ.get(k)) {
+        inDegree[t]++;
+      }
+    }
     List<FlowGraph.Block> blocks = new ArrayList<>();
     for (int k = 0; k <= exit; k++) {
-      blocks.add(new FlowGraph.Block(blockEvents.get(k), k == exit ? List.of() : List.copyOf(succ.get(k))));
+      Object[] fact = nullFacts.get(k);
+      List<FlowGraph.NullPointer> nulls = fact != null && inDegree[k] == 1 && succ.get((Integer) fact[0]).contains(k)
+          ? List.of((FlowGraph.NullPointer) fact[1]) : List.of();
+      blocks.add(new FlowGraph.Block(blockEvents.get(k), k == exit ? List.of() : List.copyOf(succ.get(k)), nulls));
     }
     return new FlowGraph(function, blocks, exit);
   }

@@ -204,8 +204,64 @@ final class Lowering {
       for (int i = 0; i < insns.length; i++) {
         instruction(i);
       }
-      FlowGraph flow = BytecodeFlow.build(id, m, insns, events);
+      FlowGraph flow = BytecodeFlow.build(id, m, insns, events, this::nullTested);
       return new Lowered(calls, stores, flow, unresolved);
+    }
+
+    /** The pointer an IFNULL/IFNONNULL at {@code i} tests, with its class when its producers agree on one. */
+    FlowGraph.NullPointer nullTested(int i) {
+      Frame<SourceValue> f = frames[i];
+      if (f == null || f.getStackSize() == 0) {
+        return null;
+      }
+      SourceValue v = top(f, 0);
+      List<String> cs = cells(v);
+      if (cs.size() != 1) {
+        return null;
+      }
+      String type = typeOf(v, 3);
+      return new FlowGraph.NullPointer(cs.get(0), type == null ? null : type.replace('/', '.'));
+    }
+
+    /** The internal name of the class every producer of {@code v} gives, or null. */
+    private String typeOf(SourceValue v, int depth) {
+      String type = null;
+      for (AbstractInsnNode s : v.insns) {
+        String t = null;
+        if (s instanceof FieldInsnNode fi) {
+          t = Type.getType(fi.desc).getSort() == Type.OBJECT ? Type.getType(fi.desc).getInternalName() : null;
+        } else if (s instanceof MethodInsnNode mi) {
+          Type r = Type.getReturnType(mi.desc);
+          t = r.getSort() == Type.OBJECT ? r.getInternalName() : null;
+        } else if (s instanceof TypeInsnNode ti && (ti.getOpcode() == Opcodes.CHECKCAST || ti.getOpcode() == Opcodes.NEW)) {
+          t = ti.desc;
+        } else if (s instanceof VarInsnNode vi && vi.getOpcode() == Opcodes.ALOAD && depth > 0) {
+          Frame<SourceValue> at = index(s) < 0 ? null : frames[index(s)];
+          if (at != null) {
+            SourceValue local = at.getLocal(vi.var);
+            for (AbstractInsnNode store : local.insns) {
+              if (index(store) < 0) {
+                return null; // a parameter: its class is the declared one, not known here
+              }
+              Frame<SourceValue> sf = frames[index(store)];
+              if (store.getOpcode() == Opcodes.ASTORE && sf != null) {
+                String st = typeOf(top(sf, 0), depth - 1);
+                if (st == null || t != null && !t.equals(st)) {
+                  return null;
+                }
+                t = st;
+              } else {
+                return null; // a parameter or a merge: no single class known here
+              }
+            }
+          }
+        }
+        if (t == null || type != null && !type.equals(t)) {
+          return null;
+        }
+        type = t;
+      }
+      return type;
     }
 
     // -------------------------------------------------------------- cells
