@@ -415,6 +415,33 @@ class BytecodeFrontendTest {
   }
 
   @Test
+  void aNullGuardBeforeAFreeKillsOnBothPaths() throws Exception {
+    // if (b == null) return; release(b): on the null branch the task holds nothing through b.
+    JavaFixture f = fixture("""
+        package demo;
+        public class Guard {
+          static void accept(Srv.Req r) {
+            r.buf = Srv.buffer(4096);
+            Srv.queue(r, Guard::done);
+          }
+          static void done(Srv.Req r) {
+            java.nio.ByteBuffer b = r.buf;
+            if (b == null) {
+              return;
+            }
+            Srv.release(b);
+          }
+          static void main() { Srv.queue(new Srv.Req(), Guard::accept); }
+        }
+        """);
+    String buf = f.program.allocs().get(0).id();
+    Liveness l = f.liveness();
+    assertThat(f.stage(l, "Guard.done").liveIn()).containsExactly(buf);
+    assertThat(f.stage(l, "Guard.done").liveAtExit()).isEmpty();
+    assertThat(l.objectsById().get(buf).outlivesTask()).isFalse();
+  }
+
+  @Test
   void aChainedFieldAssignmentDoesNotStoreTheReceiverIntoTheField() throws Exception {
     // body = head = null compiles to aload_0, aload_0, aconst_null, dup_x1, putfield, putfield:
     // the duplicated value is the null, not the receiver below it.
