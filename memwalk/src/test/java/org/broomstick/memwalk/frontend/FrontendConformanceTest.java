@@ -179,6 +179,23 @@ public abstract class FrontendConformanceTest {
             static void done(Srv.Req r) {}
             static void main() { Srv.queue(new Srv.Req(), Guarded::accept); }
           }
+          """,
+      "nullGuard", """
+          package demo;
+          public class Guard {
+            static void accept(Srv.Req r) {
+              r.buf = Srv.buffer(64);
+              Srv.queue(r, Guard::done);
+            }
+            static void done(Srv.Req r) {
+              java.nio.ByteBuffer b = r.buf;
+              if (b == null) {
+                return;
+              }
+              Srv.release(b);
+            }
+            static void main() { Srv.queue(new Srv.Req(), Guard::accept); }
+          }
           """));
 
   // ------------------------------------------------------------------ what both must agree on
@@ -300,6 +317,14 @@ public abstract class FrontendConformanceTest {
     String buf = "demo/Guarded.java:4#Srv.buffer";
     assertThat(v.liveIn().get("Guarded.fail")).containsExactly(buf);
     assertThat(v.liveIn().get("Guarded.done")).isEmpty();
+  }
+
+  @Test
+  void aNullGuardBeforeTheFreeKillsOnBothPaths() throws Exception {
+    View v = view("nullGuard");
+    String buf = "demo/Guard.java:4#Srv.buffer";
+    assertThat(v.liveIn().get("Guard.done")).containsExactly(buf);
+    assertThat(v.classes()).containsEntry(buf, "per-task");
   }
 
   // ------------------------------------------------------------------ fixtures

@@ -22,6 +22,7 @@ final class FlowBuilder {
   private final String function;
   private final List<List<Integer>> events = new ArrayList<>();
   private final List<Set<Integer>> succ = new ArrayList<>();
+  private final java.util.Map<Integer, List<FlowGraph.NullPointer>> nulls = new java.util.HashMap<>();
   private final Deque<List<Integer>> handlers = new ArrayDeque<>();
   /** Block the walk is in; -1 after a jump, where code is unreachable. */
   private int cur;
@@ -72,6 +73,13 @@ final class FlowBuilder {
     cur = -1;
   }
 
+  /** The current block is entered only where {@code p} is null (a fresh branch of a null test). */
+  void nullOnEntry(FlowGraph.NullPointer p) {
+    if (cur >= 0) {
+      nulls.computeIfAbsent(cur, k -> new ArrayList<>()).add(p);
+    }
+  }
+
   void event(int ordinal) {
     if (cur < 0) {
       cur = block(); // dead code still places its events
@@ -112,7 +120,8 @@ final class FlowBuilder {
     }
     List<FlowGraph.Block> blocks = new ArrayList<>();
     for (int k = 0; k < events.size(); k++) {
-      blocks.add(new FlowGraph.Block(events.get(k), k == EXIT ? List.of() : List.copyOf(succ.get(k))));
+      blocks.add(new FlowGraph.Block(events.get(k), k == EXIT ? List.of() : List.copyOf(succ.get(k)),
+          nulls.getOrDefault(k, List.of())));
     }
     return new FlowGraph(function, blocks, EXIT);
   }

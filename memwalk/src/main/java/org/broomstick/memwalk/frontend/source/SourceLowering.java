@@ -342,12 +342,20 @@ final class SourceLowering {
         condition(i.getCondition());
         int from = flow.current();
         int after = flow.block();
+        Boolean nullWhenTrue = nullTest(i.getCondition());
+        FlowGraph.NullPointer tested = nullWhenTrue == null ? null : testedPointer(i.getCondition());
         flow.at(from);
         flow.next();
+        if (tested != null && nullWhenTrue) {
+          flow.nullOnEntry(tested);
+        }
         statement(i.getThenStmt());
         flow.edge(flow.current(), after);
         flow.at(from);
         flow.next();
+        if (tested != null && !nullWhenTrue) {
+          flow.nullOnEntry(tested);
+        }
         i.getElseStmt().ifPresent(this::statement);
         flow.edge(flow.current(), after);
         flow.at(after);
@@ -446,6 +454,48 @@ final class SourceLowering {
 
     String pendingLabel;
     final Deque<String> switchResults = new ArrayDeque<>();
+
+    /** {@code x == null} (true) or {@code x != null} (false) with a plain variable or field x; else null. */
+    Boolean nullTest(Expression c) {
+      Expression e = c;
+      while (e instanceof com.github.javaparser.ast.expr.EnclosedExpr en) {
+        e = en.getInner();
+      }
+      if (!(e instanceof com.github.javaparser.ast.expr.BinaryExpr b)) {
+        return null;
+      }
+      var op = b.getOperator();
+      if (op != com.github.javaparser.ast.expr.BinaryExpr.Operator.EQUALS
+          && op != com.github.javaparser.ast.expr.BinaryExpr.Operator.NOT_EQUALS) {
+        return null;
+      }
+      if (!(b.getLeft() instanceof com.github.javaparser.ast.expr.NullLiteralExpr)
+          && !(b.getRight() instanceof com.github.javaparser.ast.expr.NullLiteralExpr)) {
+        return null;
+      }
+      return op == com.github.javaparser.ast.expr.BinaryExpr.Operator.EQUALS;
+    }
+
+    /** The cell and class of the non-null side of a null test, when it is a plain variable or field. */
+    FlowGraph.NullPointer testedPointer(Expression c) {
+      Expression e = c;
+      while (e instanceof com.github.javaparser.ast.expr.EnclosedExpr en) {
+        e = en.getInner();
+      }
+      com.github.javaparser.ast.expr.BinaryExpr b = (com.github.javaparser.ast.expr.BinaryExpr) e;
+      Expression x = b.getLeft() instanceof com.github.javaparser.ast.expr.NullLiteralExpr ? b.getRight() : b.getLeft();
+      boolean plain = x instanceof NameExpr
+          || x instanceof FieldAccessExpr fa && (fa.getScope() instanceof NameExpr || fa.getScope() instanceof ThisExpr);
+      if (!plain) {
+        return null; // lowering it again could repeat its calls
+      }
+      String cell = expr(x);
+      if (cell == null) {
+        return null;
+      }
+      String type = tree.binaryOf(SourceTree.attempt(x::calculateResolvedType));
+      return new FlowGraph.NullPointer(cell, type);
+    }
 
     void condition(Expression c) {
       if (c != null) {
