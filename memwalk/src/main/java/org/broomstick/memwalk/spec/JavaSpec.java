@@ -1,5 +1,11 @@
 package org.broomstick.memwalk.spec;
 
+import org.broomstick.memwalk.model.SourceLocation;
+
+import org.broomstick.memwalk.diag.Diagnostics;
+
+import java.util.Optional;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +19,45 @@ import java.util.Map;
  */
 public final class JavaSpec {
   private JavaSpec() {}
+
+  /**
+   * The roles of a {@code QueueStage}/{@code ScheduleStage} method's declared parameters, from its
+   * parameter markers ({@code @QueueStage.Stage}, {@code .Task}) or its {@code params} labels, not
+   * both; exactly one stage parameter. Problems are reported at {@code at}; empty when there is one.
+   *
+   * @param markerRoles the role each declared parameter's marker gives (X without a marker)
+   * @param markers whether any parameter carries a marker
+   */
+  public static Optional<List<ParamRole>> stageRoles(
+      List<ParamRole> markerRoles, boolean markers, List<String> labels, String what, String name,
+      SourceLocation at, Diagnostics diags) {
+    int declared = markerRoles.size();
+    List<ParamRole> roles = new ArrayList<>(markerRoles);
+    if (!labels.isEmpty()) {
+      if (markers) {
+        diags.error(at, "spec.conflicting-roles", what + " " + name + " gives both params and parameter markers; use one");
+        return Optional.empty();
+      }
+      if (labels.size() != declared) {
+        diags.error(at, "spec.param-count", what + " " + name + " has " + declared + " parameters but " + labels.size() + " labels");
+        return Optional.empty();
+      }
+      roles.clear();
+      for (String l : labels) {
+        Optional<ParamRole> r = ParamRole.parse(l);
+        if (r.isEmpty() || !(r.get() == ParamRole.S || r.get() == ParamRole.T || r.get() == ParamRole.X)) {
+          diags.error(at, "spec.unknown-label", "unknown label \"" + l + "\" in " + what + " (T, S or X)");
+          return Optional.empty();
+        }
+        roles.add(r.get());
+      }
+    }
+    if (roles.stream().filter(r -> r == ParamRole.S).count() != 1) {
+      diags.error(at, "spec.missing-stage", what + " " + name + " needs exactly one stage parameter");
+      return Optional.empty();
+    }
+    return Optional.of(roles);
+  }
 
   /** The receiver of an instance method is the task when no parameter is (QueueStage Javadoc). */
   public static List<ParamRole> withReceiver(List<ParamRole> roles, boolean instance) {

@@ -107,30 +107,8 @@ final class AnnotationSpec {
       markers |= stage || task;
       roles.add(stage ? ParamRole.S : task ? ParamRole.T : ParamRole.X);
     }
-    if (!labels.isEmpty()) {
-      if (markers) {
-        diags.error(at, "spec.conflicting-roles", what + " " + name + " gives both params and parameter markers; use one");
-        return Optional.empty();
-      }
-      if (labels.size() != declared) {
-        diags.error(at, "spec.param-count", what + " " + name + " has " + declared + " parameters but " + labels.size() + " labels");
-        return Optional.empty();
-      }
-      roles.clear();
-      for (String l : labels) {
-        Optional<ParamRole> r = ParamRole.parse(l);
-        if (r.isEmpty() || !(r.get() == ParamRole.S || r.get() == ParamRole.T || r.get() == ParamRole.X)) {
-          diags.error(at, "spec.unknown-label", "unknown label \"" + l + "\" in " + what + " (T, S or X)");
-          return Optional.empty();
-        }
-        roles.add(r.get());
-      }
-    }
-    if (roles.stream().filter(r -> r == ParamRole.S).count() != 1) {
-      diags.error(at, "spec.missing-stage", what + " " + name + " needs exactly one stage parameter");
-      return Optional.empty();
-    }
-    return Optional.of(new ServerSpec.StageFunction(name, withReceiver(roles, instance), at));
+    Optional<List<ParamRole>> resolved = JavaSpec.stageRoles(roles, markers, labels, what, name, at, diags);
+    return resolved.map(r -> new ServerSpec.StageFunction(name, withReceiver(r, instance), at));
   }
 
   static List<ParamRole> withReceiver(List<ParamRole> roles, boolean instance) {

@@ -100,31 +100,8 @@ final class SourceAnnotations {
       markers |= stage || task;
       roles.add(stage ? ParamRole.S : task ? ParamRole.T : ParamRole.X);
     }
-    int declared = md.getParameters().size();
-    if (!labels.isEmpty()) {
-      if (markers) {
-        diags.error(at, "spec.conflicting-roles", what + " " + name + " gives both params and parameter markers; use one");
-        return Optional.empty();
-      }
-      if (labels.size() != declared) {
-        diags.error(at, "spec.param-count", what + " " + name + " has " + declared + " parameters but " + labels.size() + " labels");
-        return Optional.empty();
-      }
-      roles.clear();
-      for (String l : labels) {
-        Optional<ParamRole> r = ParamRole.parse(l);
-        if (r.isEmpty() || !(r.get() == ParamRole.S || r.get() == ParamRole.T || r.get() == ParamRole.X)) {
-          diags.error(at, "spec.unknown-label", "unknown label \"" + l + "\" in " + what + " (T, S or X)");
-          return Optional.empty();
-        }
-        roles.add(r.get());
-      }
-    }
-    if (roles.stream().filter(r -> r == ParamRole.S).count() != 1) {
-      diags.error(at, "spec.missing-stage", what + " " + name + " needs exactly one stage parameter");
-      return Optional.empty();
-    }
-    return Optional.of(new ServerSpec.StageFunction(name, JavaSpec.withReceiver(roles, instance), at));
+    Optional<List<ParamRole>> resolved = JavaSpec.stageRoles(roles, markers, labels, what, name, at, diags);
+    return resolved.map(r -> new ServerSpec.StageFunction(name, JavaSpec.withReceiver(r, instance), at));
   }
 
   private static ServerSpec.AllocFunction malloc(MethodDeclaration md, AnnotationExpr a, SourceLocation at, String name,
