@@ -1,16 +1,13 @@
 package org.broomstick.maven;
 
-import java.io.File;
 import java.io.IOException;
 import java.util.List;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-import org.apache.maven.project.MavenProject;
 
 /**
  * {@code broomstick:stingify}: the build step for a Java server. Analyses the main source root,
@@ -19,30 +16,7 @@ import org.apache.maven.project.MavenProject;
  */
 @Mojo(name = "stingify", defaultPhase = LifecyclePhase.GENERATE_SOURCES,
     requiresDependencyResolution = ResolutionScope.COMPILE, threadSafe = true)
-public final class StingifyMojo extends AbstractMojo {
-
-  @Parameter(defaultValue = "${project}", readonly = true, required = true)
-  MavenProject project;
-
-  @Parameter(defaultValue = "${project.build.sourceDirectory}", required = true)
-  File sourceDirectory;
-
-  @Parameter(defaultValue = "${project.build.directory}/generated-sources/broomstick", required = true)
-  File outputDirectory;
-
-  @Parameter(defaultValue = "${project.build.directory}/broomstick", required = true)
-  File workDirectory;
-
-  /** A broomstick.yaml binding the server interface (default: the one in the project's directory, if any). */
-  @Parameter(property = "broomstick.spec")
-  File spec;
-
-  @Parameter(property = "broomstick.javaPackage", defaultValue = "broomstick.generated")
-  String javaPackage;
-
-  /** The cache to plan for, e.g. 1M (default: this machine's L2). */
-  @Parameter(property = "broomstick.cacheSize")
-  String cacheSize;
+public final class StingifyMojo extends BroomstickMojo {
 
   @Parameter(property = "broomstick.skip", defaultValue = "false")
   boolean skip;
@@ -53,7 +27,7 @@ public final class StingifyMojo extends AbstractMojo {
       getLog().info("broomstick: skipped");
       return;
     }
-    BuildStep.Result r = Goals.run(this, project, sourceDirectory, spec, workDirectory, javaPackage, cacheSize);
+    BuildStep.Result r = buildStep();
     try {
       BuildStep.write(r, outputDirectory.toPath());
     } catch (IOException e) {

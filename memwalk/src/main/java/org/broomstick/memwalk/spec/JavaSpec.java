@@ -59,6 +59,36 @@ public final class JavaSpec {
     return Optional.of(roles);
   }
 
+  /**
+   * The model index of a {@code Free} method's freed pointer: the parameter marked
+   * {@code @Free.Ptr}, else the {@code ptr} of its labels, else its only parameter, else (no
+   * parameters) the receiver. -1 with a diagnostic when none of these says.
+   *
+   * @param marked the declared index of the marked parameter, or -1
+   */
+  public static int freePointer(int marked, List<String> labels, boolean instance, int declared,
+      SourceLocation at, Diagnostics diags) {
+    int shift = instance ? 1 : 0;
+    if (marked >= 0) {
+      return marked + shift;
+    }
+    if (!labels.isEmpty()) {
+      int p = ParamRole.pointerParam(labels);
+      if (p < 0) {
+        diags.error(at, "spec.unknown-label", "Free params " + labels + " do not name one ptr parameter");
+      }
+      return p < 0 ? -1 : p + shift;
+    }
+    if (declared == 1) {
+      return shift;
+    }
+    if (declared == 0 && instance) {
+      return 0;
+    }
+    diags.error(at, "spec.free-pointer", "Free method with " + declared + " parameters: mark the freed one with @Free.Ptr");
+    return -1;
+  }
+
   /** The receiver of an instance method is the task when no parameter is (QueueStage Javadoc). */
   public static List<ParamRole> withReceiver(List<ParamRole> roles, boolean instance) {
     if (!instance) {

@@ -145,27 +145,13 @@ final class AnnotationSpec {
   }
 
   private static int freePointer(MethodNode m, AnnotationNode a, SourceLocation at, boolean instance, int declared, Diagnostics diags) {
-    for (int i = 0; i < declared; i++) {
+    int marked = -1;
+    for (int i = 0; i < declared && marked < 0; i++) {
       if (find(parameterAnnotations(m, i, declared), PKG + "Free$Ptr;") != null) {
-        return i + (instance ? 1 : 0);
+        marked = i;
       }
     }
-    List<String> labels = strings(a, "params");
-    if (!labels.isEmpty()) {
-      int p = ParamRole.pointerParam(labels);
-      if (p < 0) {
-        diags.error(at, "spec.unknown-label", "Free params " + labels + " do not name one ptr parameter");
-      }
-      return p < 0 ? -1 : p + (instance ? 1 : 0);
-    }
-    if (declared == 1) {
-      return instance ? 1 : 0;
-    }
-    if (declared == 0 && instance) {
-      return 0;
-    }
-    diags.error(at, "spec.free-pointer", "Free method with " + declared + " parameters: mark the freed one with @Free.Ptr");
-    return -1;
+    return JavaSpec.freePointer(marked, strings(a, "params"), instance, declared, at, diags);
   }
 
   /** Declared parameter {@code i}'s invisible annotations (javac may leave out leading synthetic ones). */

@@ -135,27 +135,13 @@ final class SourceAnnotations {
 
   private static int freePointer(MethodDeclaration md, AnnotationExpr a, SourceLocation at, boolean instance, int declared,
       CompilationUnit cu, Diagnostics diags) {
-    for (int i = 0; i < declared; i++) {
+    int marked = -1;
+    for (int i = 0; i < declared && marked < 0; i++) {
       if (find(md.getParameter(i).getAnnotations(), cu, "Free.Ptr").isPresent()) {
-        return i + (instance ? 1 : 0);
+        marked = i;
       }
     }
-    List<String> labels = strings(value(a, "params"));
-    if (!labels.isEmpty()) {
-      int p = ParamRole.pointerParam(labels);
-      if (p < 0) {
-        diags.error(at, "spec.unknown-label", "Free params " + labels + " do not name one ptr parameter");
-      }
-      return p < 0 ? -1 : p + (instance ? 1 : 0);
-    }
-    if (declared == 1) {
-      return instance ? 1 : 0;
-    }
-    if (declared == 0 && instance) {
-      return 0;
-    }
-    diags.error(at, "spec.free-pointer", "Free method with " + declared + " parameters: mark the freed one with @Free.Ptr");
-    return -1;
+    return JavaSpec.freePointer(marked, strings(value(a, "params")), instance, declared, at, diags);
   }
 
   /** {@code stingy_size} / {@code stingy_count} from annotations on a declaration. */

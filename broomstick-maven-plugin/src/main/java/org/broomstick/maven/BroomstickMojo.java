@@ -8,16 +8,40 @@ import org.apache.maven.artifact.DependencyResolutionRequiredException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.stingygen.StingygenException;
 
-/** What both goals do before they differ: run the build step and turn its outcome into Maven's. */
-final class Goals {
-  private Goals() {}
+/** The parameters both goals share, and the build step they both run first. */
+abstract class BroomstickMojo extends AbstractMojo {
 
-  static BuildStep.Result run(AbstractMojo mojo, MavenProject project, File sources, File spec, File work,
-      String javaPackage, String cacheSize) throws MojoExecutionException, MojoFailureException {
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  MavenProject project;
+
+  @Parameter(defaultValue = "${project.build.sourceDirectory}", required = true)
+  File sourceDirectory;
+
+  @Parameter(defaultValue = "${project.build.directory}/generated-sources/broomstick", required = true)
+  File outputDirectory;
+
+  /** Where report.json, allocator.json and memory-map.txt go. */
+  @Parameter(defaultValue = "${project.build.directory}/broomstick", required = true)
+  File workDirectory;
+
+  /** A broomstick.yaml binding the server interface (default: the one in the project's directory, if any). */
+  @Parameter(property = "broomstick.spec")
+  File spec;
+
+  @Parameter(property = "broomstick.javaPackage", defaultValue = "broomstick.generated")
+  String javaPackage;
+
+  /** The cache to plan for, e.g. 1M (default: this machine's L2). */
+  @Parameter(property = "broomstick.cacheSize")
+  String cacheSize;
+
+  /** Runs the build step and turns its outcome into Maven's: errors are logged and fail the goal. */
+  BuildStep.Result buildStep() throws MojoExecutionException, MojoFailureException {
     List<Path> classpath = new ArrayList<>();
     try {
       for (String e : project.getCompileClasspathElements()) {
@@ -42,7 +66,7 @@ final class Goals {
         throw new MojoExecutionException("broomstick: cacheSize: " + e.getMessage(), e);
       }
     }
-    BuildStep step = new BuildStep(sources.toPath(), classpath, yaml == null ? null : yaml.toPath(), work.toPath(),
+    BuildStep step = new BuildStep(sourceDirectory.toPath(), classpath, yaml == null ? null : yaml.toPath(), workDirectory.toPath(),
         javaPackage, cache);
     BuildStep.Result r;
     try {
@@ -53,13 +77,13 @@ final class Goals {
       throw new MojoExecutionException("broomstick: " + e.getMessage(), e);
     }
     for (Diagnostic d : r.errors()) {
-      mojo.getLog().error(d.format());
+      getLog().error(d.format());
     }
     if (!r.errors().isEmpty()) {
       throw new MojoFailureException("broomstick: the analysis found " + r.errors().size() + " errors");
     }
     if (r.plan() == null) {
-      throw new MojoFailureException("broomstick: no stages declared in " + sources
+      throw new MojoFailureException("broomstick: no stages declared in " + sourceDirectory
           + " (annotate the server with @QueueStage, or give a broomstick.yaml)");
     }
     return r;
