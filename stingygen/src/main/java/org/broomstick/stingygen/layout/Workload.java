@@ -211,15 +211,16 @@ public record Workload(
   }
 
   /**
-   * Slots whose size is a multiple of this many lines get one line more of stride. With a stride
-   * of 32·k lines (2 KiB, 4 KiB, … at 64-byte lines) the first line of every slot, the line a task
-   * touches first, falls into the same 1/32 (or fewer) of any cache's sets, whose set count is a
-   * power of two: at 4096 tasks and 4096-byte slots they evict each other. An odd stride (32·k + 1
-   * lines) spreads them over every set, for at most 1/33 more bytes. Measured in
-   * bench/alloc/README.md (event loop, 4096 tasks: 9.2 ns per pair with 4096-byte slots, 7.7 ns with
-   * 4160-byte ones).
+   * Slots whose size is a multiple of this many lines (4 KiB at 64-byte lines: the page, and the
+   * way size of a 64-set L1) get one line more of stride. With such a stride the first line of
+   * every slot, the line a task touches first, falls into the same 1/64 (or fewer) of any cache's
+   * sets, whose count is a power of two: at 4096 tasks and 4096-byte slots they evict each other. An
+   * odd stride (64·k + 1 lines) spreads them over every set, for at most 1/65 more bytes. Measured
+   * in bench/alloc/README.md (event loop at 4096 tasks). Smaller powers of two (2 KiB slots) alias
+   * less and were not measured; padding them would cost more (1/33) and change the plans of small
+   * caches, so they are left as they are.
    */
-  public static final long ALIAS_LINES = 32;
+  public static final long ALIAS_LINES = 64;
 
   /** A region's slot stride for its largest member's slot: padded by a line when it aliases. */
   static long stride(long slotBytes, long line) {

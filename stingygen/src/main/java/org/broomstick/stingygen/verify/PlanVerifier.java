@@ -22,7 +22,7 @@ import org.broomstick.stingygen.report.Report.Stage;
  * integer program's builder (issue 5): object sizes are re-derived from the report; every stage's
  * cache constraint holds with the chosen counts; order constraints hold; the stack, globals and
  * regions lie in the cache slab, line-aligned and disjoint; no region's slot stride is a multiple of
- * 32 lines (which would alias cache sets); every slot holds its object; no object
+ * 64 lines (which would alias cache sets); every slot holds its object; no object
  * counts more instances than its region has slots; objects sharing a region are never live at the
  * start of one stage together.
  */
@@ -31,10 +31,10 @@ public final class PlanVerifier {
 
   /**
    * A slot stride of a multiple of this many lines puts the first line of every slot into at most
-   * 1/32 of a cache's sets (set counts are powers of two); the layout must avoid it (SPEC §6, the
+   * 1/64 of a cache's sets (set counts are powers of two); the layout must avoid it (SPEC §6, the
    * memory map; stated again here, not shared with the layout code).
    */
-  static final long ALIASING_LINES = 32;
+  static final long ALIASING_LINES = 64;
 
   private record Interval(long lo, long hi, String what) {}
 

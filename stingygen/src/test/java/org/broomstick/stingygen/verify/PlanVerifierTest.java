@@ -62,15 +62,15 @@ class PlanVerifierTest {
   }
 
   @Test
-  void aSlotStrideOfAMultipleOf32LinesFails() {
+  void aSlotStrideOfAMultipleOf64LinesFails() {
     List<Region> rs = new ArrayList<>(plan.map().regions());
     Region r1 = rs.get(1);
     assertThat(r1.slots()).isGreaterThan(1);
-    rs.set(1, new Region(r1.id(), r1.colour(), r1.offsetBytes(), 2048, r1.slots(), r1.members()));
+    rs.set(1, new Region(r1.id(), r1.colour(), r1.offsetBytes(), 8192, r1.slots(), r1.members()));
     assertThat(check(withRegions(rs)))
-        .anyMatch(v -> v.contains("region 1 has slots of 2048 bytes, a multiple of 32 lines"));
-    rs.set(1, new Region(r1.id(), r1.colour(), r1.offsetBytes(), 2048 + 64, r1.slots(), r1.members()));
-    assertThat(check(withRegions(rs))).noneMatch(v -> v.contains("a multiple of 32 lines"));
+        .anyMatch(v -> v.contains("region 1 has slots of 8192 bytes, a multiple of 64 lines"));
+    rs.set(1, new Region(r1.id(), r1.colour(), r1.offsetBytes(), 4096 + 64, r1.slots(), r1.members()));
+    assertThat(check(withRegions(rs))).noneMatch(v -> v.contains("a multiple of 64 lines"));
   }
 
   @Test
