@@ -728,10 +728,10 @@ public final class HttpServer {
             run(c, c.next);
           }
         }
+        admit(); // before waiting: the listener must be armed if accept drained it, or queued if not
         for (ArrayDeque<Conn> q : runq) {
-          more |= !q.isEmpty();
+          more |= !q.isEmpty(); // after admit: a queued accept stage must not wait for the timeout
         }
-        admit(); // before waiting: the listener must be armed if accept drained it
         poll(more ? 0 : IDLE_WAIT_MS);
       }
     }
