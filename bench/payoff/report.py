@@ -31,11 +31,12 @@ STYLE = {"glibc": ("tab:gray", "o", "-"), "jemalloc": ("tab:blue", "s", "-"),
 
 def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, pilot, machine,
           miss_source, alloc_txt, reps, rtt_ref_us, header, quick, prefix="", server="minihttpd",
-          optimized="stingy", capped="best-capped", setup_md=None, extra_cols=(), extra_md=""):
+          optimized="stingy", capped="best-capped", setup_md=None, extra_cols=(), extra_md="", panel2=None):
     """The C runner's call is the default; the Java runner names its files `prefix`-*, its server,
     the variants in the optimized and control roles, replaces the C setup paragraphs with
     `setup_md`, appends `extra_cols` (keys of the summary rows, e.g. p50_us) to its CSV header and
-    `extra_md` to its summary."""
+    `extra_md` to its summary, and plots `panel2` = (key of the runs, label), its medians, beside the
+    throughput where there are no miss counts."""
     def sel(mode, size, v, n):
         return [r for r in runs if r["mode"] == mode and r["size"] == size and r["variant"] == v
                 and r["concurrency"] == n]
@@ -64,6 +65,7 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
                         "p99_us": med([r["p99_us"] for r in rs if r["p99_us"] != ""]),
                         "load_min": min(r["load1"] for r in rs), "load_max": max(r["load1"] for r in rs),
                         "rounds": {r["round"]: r["rps"] for r in rs},
+                        "panel2": med([r[panel2[0]] for r in rs if r[panel2[0]] != ""]) if panel2 else "",
                     })
             rows[(mode, size)] = lst
 
@@ -178,8 +180,9 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
             if not lst:
                 continue
             have_miss = any(r["l2_miss_per_req"] != "" for r in lst)
-            fig, axes = plt.subplots(1, 2 if have_miss else 1, figsize=(11 if have_miss else 6, 4.2))
-            axes = axes if have_miss else [axes]
+            two = have_miss or panel2 is not None
+            fig, axes = plt.subplots(1, 2 if two else 1, figsize=(11 if two else 6, 4.2))
+            axes = axes if two else [axes]
             for v in variants:
                 pts = sorted((r for r in lst if r["variant"] == v), key=lambda r: r["concurrency"])
                 if not pts:
@@ -190,14 +193,17 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
                 err = [[y - r["rps_min"] / 1000 for y, r in zip(ys, pts)],
                        [r["rps_max"] / 1000 - y for y, r in zip(ys, pts)]]
                 axes[0].errorbar(xs, ys, yerr=err, color=c, marker=mk, linestyle=ls, capsize=3, label=v)
-                if have_miss:
-                    axes[1].plot(xs, [r["l2_miss_per_req"] for r in pts], color=c, marker=mk, linestyle=ls,
-                                 label=v)
+                if two:
+                    axes[1].plot(xs, [r["l2_miss_per_req" if have_miss else "panel2"] for r in pts], color=c,
+                                 marker=mk, linestyle=ls, label=v)
             axes[0].set_ylabel("requests/s (thousands), median [min..max]")
             axes[0].set_title(f"throughput, {mode}, {size} responses")
             if have_miss:
                 axes[1].set_ylabel(f"L2 data misses per request ({miss_source})")
                 axes[1].set_title("L2 misses (L2 = cachegrind D1)")
+            elif two:
+                axes[1].set_ylabel(panel2[1] + ", median")
+                axes[1].set_title(panel2[1])
             for ax in axes:
                 ax.set_xscale("log", base=2)
                 ax.set_xticks(concs)

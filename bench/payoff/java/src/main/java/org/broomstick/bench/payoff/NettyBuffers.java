@@ -26,6 +26,11 @@ public final class NettyBuffers implements BufferSource {
     return view;
   }
 
+  /** Bytes of direct memory the pool holds (its chunks), for the test. */
+  long pooledDirectMemory() {
+    return alloc.metric().usedDirectMemory();
+  }
+
   @Override
   public void free(ByteBuffer b) {
     ByteBuf buf = owners.remove(b);

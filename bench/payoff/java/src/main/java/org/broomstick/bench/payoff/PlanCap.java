@@ -14,18 +14,24 @@ public final class PlanCap {
   private PlanCap() {}
 
   public static void main(String[] args) {
-    StingyConfig config = HttpServer.stingyConfig();
-    List<StingyConfig.Stage> entries = config.stages().stream().filter(StingyConfig.Stage::entry).toList();
-    if (entries.size() != 1) {
-      System.err.println("plan-cap: expected one entry stage, found " + entries.size());
+    try {
+      System.out.println(cap(HttpServer.stingyConfig()));
+    } catch (IllegalArgumentException e) {
+      System.err.println("plan-cap: " + e.getMessage());
       System.exit(1);
     }
+  }
+
+  /** min n_O over the objects the one entry stage of {@code config} allocates. */
+  static int cap(StingyConfig config) {
+    List<StingyConfig.Stage> entries = config.stages().stream().filter(StingyConfig.Stage::entry).toList();
+    if (entries.size() != 1) {
+      throw new IllegalArgumentException("expected one entry stage, found " + entries.size());
+    }
     StingyConfig.Stage accept = entries.get(0);
-    int k = accept.allocates().stream()
+    return accept.allocates().stream()
         .mapToInt(id -> config.objects().get(config.objectId(id)).count())
         .min()
-        .orElseThrow(() -> new IllegalStateException(accept.id() + " allocates nothing: no cap"));
-    System.out.println(k);
-    System.err.println("plan-cap: " + accept.id() + " allocates " + accept.allocates() + "; K = " + k);
+        .orElseThrow(() -> new IllegalArgumentException(accept.id() + " allocates nothing: no cap"));
   }
 }
