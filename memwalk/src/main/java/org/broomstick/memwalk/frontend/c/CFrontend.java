@@ -502,16 +502,18 @@ public final class CFrontend {
       }
     }
     // Two programs in one database (a server and its test driver both define main): say so, since
-    // their call graphs are merged by name.
+    // their call graphs are merged by name. The model keeps the definition of the first unit in
+    // input order (its location, sizes and flow; see preferDefinition and flowUnit); the warning is
+    // at the second definition and names the kept one.
     definitions.forEach(
         (id, at) -> {
           if (at.size() > 1) {
-            at.sort(null);
             diags.warning(
                 at.get(1),
                 "link.duplicate-definition",
-                id + " is also defined at " + at.get(0) + (at.size() > 2 ? " and " + (at.size() - 2) + " more places" : "")
-                    + "; their calls are merged (give only one program's units to keep them apart)");
+                id + " is also defined at " + at.get(0) + (at.size() > 2 ? " (and in " + (at.size() - 2) + " more units)" : "")
+                    + "; the model keeps that definition, the first unit's, and merges the calls of all"
+                    + " (give one program's units at a time to keep them apart)");
           }
         });
     Set<String> knownNames = new java.util.HashSet<>();
@@ -588,9 +590,13 @@ public final class CFrontend {
         diags.snapshot());
   }
 
+  /** Of two entries for one function: a definition over a declaration, the first of two definitions. */
   private static Function preferDefinition(Function a, Function b) {
     if (a.defined() != b.defined()) {
       return a.defined() ? a : b;
+    }
+    if (a.defined()) {
+      return a;
     }
     if (a.params().isEmpty() && !b.params().isEmpty()) {
       return b;
