@@ -3,7 +3,6 @@ package org.broomstick.memwalk.frontend.c;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,31 +127,12 @@ public final class RawParse {
 
   static int parse(UnitConfig u, GccProbe probe, Provider provider) throws Exception {
     GccProbe.Result sys = probe.probe(u.probeFlags());
-    Map<String, String> macros = new LinkedHashMap<>(sys.macros());
-    macros.put("__BROOMSTICK__", "1");
-    macros.putIfAbsent("_Float128", "long double");
-    macros.putIfAbsent("_Atomic", "");
-    macros.putIfAbsent("_Static_assert(...)", "extern int __broomstick_static_assert__");
-    macros.putIfAbsent("_Float64x", "long double");
-    macros.putIfAbsent("_Float32", "float");
-    macros.putIfAbsent("_Float64", "double");
-    macros.putIfAbsent("_Float32x", "double");
-    for (Map.Entry<String, String> d : u.defines().entrySet()) {
-      if (d.getValue() == null) {
-        macros.remove(d.getKey());
-      } else {
-        macros.put(d.getKey(), d.getValue());
-      }
-    }
-    List<String> includePaths = new ArrayList<>(u.includes());
-    includePaths.addAll(u.systemIncludes());
     // -Draw.noSystemIncludes=true: what a parse costs that finds no system header (each missing
     // header is a preprocessor problem, not a failure, for CDT).
-    if (!Boolean.getBoolean("raw.noSystemIncludes")) {
-      includePaths.addAll(sys.systemIncludes());
+    if (Boolean.getBoolean("raw.noSystemIncludes")) {
+      sys = new GccProbe.Result(List.of(), sys.macros(), sys.failure());
     }
-    ExtendedScannerInfo info = new ExtendedScannerInfo(macros, includePaths.toArray(new String[0]), new String[0],
-        u.forcedIncludes().toArray(new String[0]), u.quoteIncludes().toArray(new String[0]));
+    ExtendedScannerInfo info = CFrontend.scannerInfo(u, sys);
     FileContent content = FileContent.create(u.file().toString(), true,
         SourceCache.decode(Files.readAllBytes(u.file())));
     int opts = ILanguage.OPTION_NO_IMAGE_LOCATIONS | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;
