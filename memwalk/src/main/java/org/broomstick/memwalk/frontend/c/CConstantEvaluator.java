@@ -1,7 +1,6 @@
 package org.broomstick.memwalk.frontend.c;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -406,22 +405,32 @@ public final class CConstantEvaluator {
     if (!(v instanceof ICInternalBinding ib) || ib.getPhysicalNode() == null) {
       return Optional.empty();
     }
-    IASTTranslationUnit tu = ib.getPhysicalNode().getTranslationUnit();
-    List<IASTName> names = new ArrayList<>();
+    // The definition first: when it has the initialiser, no search of the whole AST for the
+    // other declarations (a walk of every node of the unit, headers included, per use).
     if (ib.getDefinition() instanceof IASTName def) {
-      names.add(def);
+      Optional<IASTEqualsInitializer> init = initialiserAt(def, use);
+      if (init.isPresent()) {
+        return init;
+      }
     }
+    IASTTranslationUnit tu = ib.getPhysicalNode().getTranslationUnit();
     if (tu != null) {
-      names.addAll(List.of(tu.getDeclarationsInAST(v)));
-    }
-    for (IASTName n : names) {
-      if (n.getParent() instanceof IASTDeclarator dcl
-          && dcl.getInitializer() instanceof IASTEqualsInitializer init
-          && CVisitor.declaredBefore(n, use)) {
-        return Optional.of(init);
+      for (IASTName n : tu.getDeclarationsInAST(v)) {
+        Optional<IASTEqualsInitializer> init = initialiserAt(n, use);
+        if (init.isPresent()) {
+          return init;
+        }
       }
     }
     return Optional.empty();
+  }
+
+  private static Optional<IASTEqualsInitializer> initialiserAt(IASTName n, IASTNode use) {
+    return n.getParent() instanceof IASTDeclarator dcl
+            && dcl.getInitializer() instanceof IASTEqualsInitializer init
+            && CVisitor.declaredBefore(n, use)
+        ? Optional.of(init)
+        : Optional.empty();
   }
 
   private static boolean isStringLiteral(IASTInitializerClause c) {

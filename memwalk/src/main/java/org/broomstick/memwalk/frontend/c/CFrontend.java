@@ -370,35 +370,7 @@ public final class CFrontend {
           "parse.no-compiler",
           "system include directories and predefined macros unknown: " + sys.failure());
     }
-    Map<String, String> macros = new LinkedHashMap<>(sys.macros());
-    macros.put("__BROOMSTICK__", "1");
-    // CDT has no _FloatN types; glibc uses them when the compiler claims to be a recent gcc.
-    macros.putIfAbsent("_Float128", "long double");
-    // Nor the C11 _Atomic qualifier: dropping it keeps sizes and pointers (stdatomic.h uses it).
-    macros.putIfAbsent("_Atomic", "");
-    // Nor C11 _Static_assert: a harmless declaration stands in, valid wherever the assertion is.
-    macros.putIfAbsent("_Static_assert(...)", "extern int __broomstick_static_assert__");
-    macros.putIfAbsent("_Float64x", "long double");
-    macros.putIfAbsent("_Float32", "float");
-    macros.putIfAbsent("_Float64", "double");
-    macros.putIfAbsent("_Float32x", "double");
-    for (Map.Entry<String, String> d : u.defines().entrySet()) {
-      if (d.getValue() == null) {
-        macros.remove(d.getKey());
-      } else {
-        macros.put(d.getKey(), d.getValue());
-      }
-    }
-    List<String> includePaths = new ArrayList<>(u.includes());
-    includePaths.addAll(u.systemIncludes());
-    includePaths.addAll(sys.systemIncludes());
-    ExtendedScannerInfo info =
-        new ExtendedScannerInfo(
-            macros,
-            includePaths.toArray(new String[0]),
-            new String[0],
-            u.forcedIncludes().toArray(new String[0]),
-            u.quoteIncludes().toArray(new String[0]));
+    ExtendedScannerInfo info = scannerInfo(u, sys);
     SourceCache.Source src =
         cache.get(u.file().toString())
             .orElseThrow(() -> new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read")));
@@ -435,6 +407,42 @@ public final class CFrontend {
     run.extractNanos().addAndGet(System.nanoTime() - t1);
     diags.addAll(f.diagnostics());
     return f;
+  }
+
+  /**
+   * How CDT's preprocessor is set up for one unit: the compiler's predefined macros with stand-ins
+   * for what CDT lacks, the unit's -D/-U in order, and its include directories before the
+   * compiler's. (Also used by bench/scg/RawParse.java, which times a plain CDT parse beside ours.)
+   */
+  static ExtendedScannerInfo scannerInfo(UnitConfig u, GccProbe.Result sys) {
+    Map<String, String> macros = new LinkedHashMap<>(sys.macros());
+    macros.put("__BROOMSTICK__", "1");
+    // CDT has no _FloatN types; glibc uses them when the compiler claims to be a recent gcc.
+    macros.putIfAbsent("_Float128", "long double");
+    // Nor the C11 _Atomic qualifier: dropping it keeps sizes and pointers (stdatomic.h uses it).
+    macros.putIfAbsent("_Atomic", "");
+    // Nor C11 _Static_assert: a harmless declaration stands in, valid wherever the assertion is.
+    macros.putIfAbsent("_Static_assert(...)", "extern int __broomstick_static_assert__");
+    macros.putIfAbsent("_Float64x", "long double");
+    macros.putIfAbsent("_Float32", "float");
+    macros.putIfAbsent("_Float64", "double");
+    macros.putIfAbsent("_Float32x", "double");
+    for (Map.Entry<String, String> d : u.defines().entrySet()) {
+      if (d.getValue() == null) {
+        macros.remove(d.getKey());
+      } else {
+        macros.put(d.getKey(), d.getValue());
+      }
+    }
+    List<String> includePaths = new ArrayList<>(u.includes());
+    includePaths.addAll(u.systemIncludes());
+    includePaths.addAll(sys.systemIncludes());
+    return new ExtendedScannerInfo(
+        macros,
+        includePaths.toArray(new String[0]),
+        new String[0],
+        u.forcedIncludes().toArray(new String[0]),
+        u.quoteIncludes().toArray(new String[0]));
   }
 
   // ------------------------------------------------------------------ linking
@@ -502,16 +510,18 @@ public final class CFrontend {
       }
     }
     // Two programs in one database (a server and its test driver both define main): say so, since
-    // their call graphs are merged by name.
+    // their call graphs are merged by name. The model keeps the definition of the first unit in
+    // input order (its location, sizes and flow; see preferDefinition and flowUnit); the warning is
+    // at the second definition and names the kept one.
     definitions.forEach(
         (id, at) -> {
           if (at.size() > 1) {
-            at.sort(null);
             diags.warning(
                 at.get(1),
                 "link.duplicate-definition",
-                id + " is also defined at " + at.get(0) + (at.size() > 2 ? " and " + (at.size() - 2) + " more places" : "")
-                    + "; their calls are merged (give only one program's units to keep them apart)");
+                id + " is also defined at " + at.get(0) + (at.size() > 2 ? " (and in " + (at.size() - 2) + " more units)" : "")
+                    + "; the model keeps that definition, the first unit's, and merges the calls of all"
+                    + " (give one program's units at a time to keep them apart)");
           }
         });
     Set<String> knownNames = new java.util.HashSet<>();
@@ -588,9 +598,13 @@ public final class CFrontend {
         diags.snapshot());
   }
 
+  /** Of two entries for one function: a definition over a declaration, the first of two definitions. */
   private static Function preferDefinition(Function a, Function b) {
     if (a.defined() != b.defined()) {
       return a.defined() ? a : b;
+    }
+    if (a.defined()) {
+      return a;
     }
     if (a.params().isEmpty() && !b.params().isEmpty()) {
       return b;

@@ -232,8 +232,11 @@ final class UnitExtractor {
    */
   private void linkage() {
     for (IASTDeclaration d : tu.getDeclarations()) {
-      IASTFileLocation where = d.getFileLocation();
-      topLevelFile.put(d, where == null ? tu.getFilePath() : where.getFileName());
+      // The file the declaration starts in: a lookup of its sequence number, cheaper than the
+      // file location (also the end, mapped through macro expansions) for the thousands of
+      // declarations of system headers.
+      String file = d.getContainingFilename();
+      topLevelFile.put(d, file == null || file.isEmpty() ? tu.getFilePath() : file);
       IASTDeclSpecifier spec;
       IASTDeclarator[] dtors;
       if (d instanceof IASTFunctionDefinition fd) {
@@ -245,7 +248,9 @@ final class UnitExtractor {
       } else {
         continue;
       }
-      for (IASTDeclarator dtor : dtors) {
+      // Broomstick's attributes are the program's, never a library's: the attributes of the
+      // thousands of system-header declarations (__nothrow__, __nonnull__, …) are not read.
+      for (IASTDeclarator dtor : isSystem(topLevelFile.get(d)) ? new IASTDeclarator[0] : dtors) {
         if (hasInterfaceAttribute(spec, dtor)) {
           interfaceNames.add(new String(innermost(dtor).getName().toCharArray()));
         }

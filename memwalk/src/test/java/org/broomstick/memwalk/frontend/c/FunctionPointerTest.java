@@ -169,6 +169,35 @@ class FunctionPointerTest {
         .run();
     assertThat(f.edges()).containsExactlyInAnyOrder("main -> serve", "main -> check");
     assertThat(f.diagnostics()).isEqualTo(f.expectedDiagnostics());
+    // The model keeps the first unit's definition (input order: server.c, test.c), and the
+    // warning at the second one names it.
+    var main = f.program().functions().stream().filter(fn -> fn.name().equals("main")).toList();
+    assertThat(main).hasSize(1);
+    assertThat(main.get(0).location().file() + ":" + main.get(0).location().line()).isEqualTo("server.c:2");
+    var warning = f.program().diagnostics().stream().filter(d -> d.key().equals("link.duplicate-definition")).toList();
+    assertThat(warning).hasSize(1);
+    assertThat(warning.get(0).at().file() + ":" + warning.get(0).at().line()).isEqualTo("test.c:3");
+    assertThat(warning.get(0).message()).startsWith("main is also defined at server.c:2:5; the model keeps that definition, the first unit's,");
+  }
+
+  @Test
+  void theCallThroughAMacroInvocationOverSeveralLinesIsNamedOnOneLine() {
+    // libevent's HT_PROTOTYPE(...) spans lines; the unresolved call inside its expansion was named
+    // by the raw invocation text, newlines included, in the message and in the JSON.
+    var f = new CFixture(dir).file("a.c", """
+        struct ops { void (*fn)(int); };
+        #define CALL(o, x) (o)->fn(x)
+        void run(struct ops *o) {
+          CALL(o,
+               1);
+        }
+        """).run();
+    var unresolved = f.graph().diagnostics().stream().filter(d -> d.key().equals("scg.unresolved-call")).toList();
+    assertThat(unresolved).hasSize(1);
+    assertThat(unresolved.get(0).message()).isEqualTo("indirect call through 'CALL(o, 1)' resolves to no function");
+    assertThat(unresolved.get(0).at().line()).isEqualTo(4);
+    var call = f.program().calls().stream().filter(c -> c.callee() == null).toList();
+    assertThat(call).singleElement().extracting(c -> c.calleeText()).isEqualTo("CALL(o, 1)");
   }
 
   @Test
