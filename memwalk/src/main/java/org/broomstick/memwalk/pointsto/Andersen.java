@@ -29,6 +29,7 @@ public final class Andersen {
 
   private final List<BitSet> pts = new ArrayList<>();
   private final List<Set<Integer>> copyTo = new ArrayList<>();
+  private final List<Map<Integer, BitSet>> filterTo = new ArrayList<>(); // src -> dst -> objects left out
   private final List<List<Integer>> loadsFrom = new ArrayList<>(); // p -> dsts of dst = *p
   private final List<List<Integer>> storesInto = new ArrayList<>(); // p -> srcs of *p = src
   private final List<List<Integer>> callsThrough = new ArrayList<>(); // cell -> indirect call indices
@@ -58,6 +59,7 @@ public final class Andersen {
     cellNames.add(name);
     pts.add(new BitSet());
     copyTo.add(new LinkedHashSet<>());
+    filterTo.add(new HashMap<>());
     loadsFrom.add(new ArrayList<>());
     storesInto.add(new ArrayList<>());
     callsThrough.add(new ArrayList<>());
@@ -98,6 +100,27 @@ public final class Andersen {
     }
   }
 
+  private void addFilter(int dst, int src, BitSet excluded) {
+    if (filterTo.get(src).putIfAbsent(dst, excluded) != null) {
+      filterTo.get(src).get(dst).and(excluded); // two filters on one edge: what either lets through
+    }
+    filterInto(dst, pts.get(src), filterTo.get(src).get(dst));
+  }
+
+  private void filterInto(int dst, BitSet p, BitSet excluded) {
+    if (p.isEmpty()) {
+      return;
+    }
+    BitSet through = (BitSet) p.clone();
+    through.andNot(excluded);
+    BitSet d = pts.get(dst);
+    int before = d.cardinality();
+    d.or(through);
+    if (d.cardinality() != before) {
+      enqueue(dst);
+    }
+  }
+
   private PointsTo solve(List<Constraint> constraints, List<CallSite> calls) {
     for (Constraint c : constraints) {
       if (c instanceof Constraint.AddressOf a) {
@@ -114,6 +137,10 @@ public final class Andersen {
         int p = cell(s.dst());
         storesInto.get(p).add(cell(s.src()));
         enqueue(p);
+      } else if (c instanceof Constraint.Filter f) {
+        BitSet excluded = new BitSet();
+        f.excluded().forEach(o -> excluded.set(object(o)));
+        addFilter(cell(f.dst()), cell(f.src()), excluded);
       }
     }
     Map<Integer, SortedSet<String>> targets = new HashMap<>();
@@ -170,6 +197,9 @@ public final class Andersen {
         if (d.cardinality() != before) {
           enqueue(dst);
         }
+      }
+      for (Map.Entry<Integer, BitSet> e : List.copyOf(filterTo.get(c).entrySet())) {
+        filterInto(e.getKey(), p, e.getValue());
       }
     }
     Map<String, Set<String>> out = new HashMap<>();
