@@ -166,6 +166,23 @@ public final class TypeTests {
     return up == null || down == null || up.contains(type) || down.contains(owner);
   }
 
+  /**
+   * The object of each {@code @Malloc} call is of some subtype of the method's declared return
+   * type, read from the callee's id ({@code Class.name(descriptor)}) and spelled by {@code spell}
+   * from its internal name.
+   */
+  public void mallocs(java.util.List<org.broomstick.memwalk.model.AllocSite> allocs,
+      java.util.List<org.broomstick.memwalk.model.CallSite> calls, java.util.function.UnaryOperator<String> spell) {
+    Map<String, String> calleeAt = new HashMap<>();
+    calls.forEach(c -> calleeAt.put(c.caller() + "#" + c.ordinal(), c.callee()));
+    for (org.broomstick.memwalk.model.AllocSite a : allocs) {
+      String callee = calleeAt.get(a.function() + "#" + a.ordinal());
+      int close = callee == null ? -1 : callee.lastIndexOf(')');
+      String ret = close < 0 ? "" : callee.substring(close + 1);
+      subtypeOf(a.heapObject(), ret.startsWith("L") && ret.endsWith(";") ? spell.apply(ret.substring(1, ret.length() - 1)) : null);
+    }
+  }
+
   /** The filter constraints of every test, once every object of the program is known. */
   public List<Constraint> filters() {
     Map<String, Set<String>> excludedByType = new HashMap<>();

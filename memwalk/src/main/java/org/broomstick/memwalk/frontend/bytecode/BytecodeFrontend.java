@@ -226,7 +226,7 @@ public final class BytecodeFrontend {
     diags.addAll(bound.diagnostics());
     constraints.removeAll(bound.superseded());
     constraints.addAll(bound.constraints());
-    mallocTypes(typeTests, bound.allocs(), calls);
+    typeTests.mallocs(bound.allocs(), calls, n -> n);
     typeTests.libraryObjects(constraints);
     constraints.addAll(typeTests.filters());
     Set<String> known = new java.util.HashSet<>();
@@ -333,17 +333,6 @@ public final class BytecodeFrontend {
     });
     lambdas.forEach(l -> types.exact(Constraint.function(l.impl()), markedLambdas.contains(l.impl()) ? null : l.iface()));
     return types;
-  }
-
-  /** The object of a {@code @Malloc} call is of some subtype of the method's return type. */
-  static void mallocTypes(TypeTests types, List<AllocSite> allocs, List<CallSite> calls) {
-    Map<String, String> calleeAt = new HashMap<>();
-    calls.forEach(c -> calleeAt.put(c.caller() + "#" + c.ordinal(), c.callee()));
-    for (AllocSite a : allocs) {
-      String callee = calleeAt.get(a.function() + "#" + a.ordinal());
-      Type r = callee == null || !callee.contains(")") ? null : Type.getReturnType(callee.substring(callee.indexOf('(')));
-      types.subtypeOf(a.heapObject(), r != null && r.getSort() == Type.OBJECT ? r.getInternalName() : null);
-    }
   }
 
   /** A generic interface's erased method is a bridge in the class: the stage is what it calls. */

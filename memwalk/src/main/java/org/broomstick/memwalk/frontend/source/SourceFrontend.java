@@ -56,6 +56,7 @@ import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.diag.Diagnostics;
 import org.broomstick.memwalk.diag.InputException;
 import org.broomstick.memwalk.frontend.c.PathDisplay;
+import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.Constraint;
 import org.broomstick.memwalk.model.FlowGraph;
 import org.broomstick.memwalk.model.FrameSource;
@@ -238,7 +239,8 @@ public final class SourceFrontend {
     SourceDispatch dispatch = new SourceDispatch(tree, instantiated, new ArrayList<>(fns.values()));
 
     // Pass 2: the bodies.
-    SourceLowering lowering = new SourceLowering(tree, spec, declared.methodHints(), methodOfNode, fns, dispatch, diags);
+    TypeTests typeTests = typeTests(tree);
+    SourceLowering lowering = new SourceLowering(tree, spec, declared.methodHints(), methodOfNode, fns, dispatch, diags, typeTests);
     for (SourceTree.AppType t : tree.types.values()) {
       if (!SourceLowering.isLocal(t)) {
         lowering.lowerType(t);
@@ -277,6 +279,11 @@ public final class SourceFrontend {
     diags.addAll(bound.diagnostics());
     lowering.constraints.removeAll(bound.superseded());
     lowering.constraints.addAll(bound.constraints());
+    lowering.newSites.forEach(typeTests::exact);
+    fns.values().forEach(f -> typeTests.exact(Constraint.function(f.impl()), f.iface()));
+    typeTests.mallocs(bound.allocs(), lowering.calls, n -> n.replace('/', '.'));
+    typeTests.libraryObjects(lowering.constraints);
+    lowering.constraints.addAll(typeTests.filters());
     Set<String> known = new java.util.HashSet<>();
     functions.values().forEach(f -> known.add(f.name()));
     diags.addAll(SpecCheck.unknownFunctions(spec, known));
@@ -550,6 +557,51 @@ public final class SourceFrontend {
    * An object of a stage type runs its class's implementation of the type's abstract methods: as
    * the bytecode frontend, each {@code new} of such a class gets those methods as its content.
    */
+  /** The type tests' view of the source tree's types (see {@link TypeTests}). */
+  private static TypeTests typeTests(SourceTree tree) {
+    return new TypeTests(new TypeTests.Hierarchy() {
+      @Override
+      public Set<String> supertypes(String type) {
+        Set<String> s = tree.supertypes(type);
+        return s.stream().allMatch(t -> t.equals("java.lang.Object") || tree.types.containsKey(t) || tree.libraryType(t) != null)
+            ? s : null;
+      }
+
+      @Override
+      public boolean isApp(String type) {
+        return tree.types.containsKey(type);
+      }
+
+      @Override
+      public boolean isInterface(String type) {
+        SourceTree.AppType t = tree.types.get(type);
+        if (t != null) {
+          return t.isInterface;
+        }
+        var d = tree.libraryType(type);
+        return d == null || d.isInterface();
+      }
+
+      @Override
+      public boolean isFinal(String type) {
+        SourceTree.AppType t = tree.types.get(type);
+        if (t != null) {
+          return t.isFinal;
+        }
+        try { // a JDK class; classes of the classpath's jars count as not final
+          return java.lang.reflect.Modifier.isFinal(Class.forName(type, false, ClassLoader.getPlatformClassLoader()).getModifiers());
+        } catch (ClassNotFoundException | LinkageError e) {
+          return false;
+        }
+      }
+
+      @Override
+      public String object() {
+        return "java.lang.Object";
+      }
+    });
+  }
+
   private static void stageObjects(SourceTree tree, ServerSpec spec, Map<String, String> newSites,
       Set<Constraint> constraints, SourceDispatch dispatch) {
     Set<String> stageTypes = new TreeSet<>();
