@@ -56,7 +56,8 @@ class NioHttpdPluginBuildTest {
       plainLoop.join(10_000);
     }
 
-    try (PluginBuilt built = new PluginBuilt(root)) {
+    PluginBuilt built = new PluginBuilt(root);
+    try {
       LoadDriver.Result stingy = new LoadDriver(built.port(), hello, big).run(CLIENTS, REQUESTS, 7, 90_000);
       StingyStats s = built.stop();
       for (LoadDriver.Result r : new LoadDriver.Result[] {plain, stingy}) {
@@ -71,6 +72,8 @@ class NioHttpdPluginBuildTest {
       assertThat(s.hits()).isPositive();
       assertThat(s.live()).as("slots still held").isZero();
       assertThat(s.regions()).allSatisfy(r -> assertThat(r.free()).isEqualTo(r.slots()));
+    } finally {
+      built.close();
     }
   }
 
@@ -79,7 +82,7 @@ class NioHttpdPluginBuildTest {
    * server's names), serving on a thread that binds the generated plan's arena first, as a server's
    * event-loop thread does ({@code Stingy.init(Ids.CONFIG)}).
    */
-  private static final class PluginBuilt implements AutoCloseable {
+  private static final class PluginBuilt {
     private final URLClassLoader loader;
     private final Class<?> server;
     private final Object instance;
@@ -130,8 +133,8 @@ class NioHttpdPluginBuildTest {
       return arena.get().stats();
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Stops the loop if the test did not, and closes the loader. */
+    void close() throws Exception {
       if (!stopped) {
         server.getMethod("stop").invoke(instance);
         loop.join(10_000);
