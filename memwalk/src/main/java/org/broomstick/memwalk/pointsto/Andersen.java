@@ -35,6 +35,7 @@ public final class Andersen {
   private final List<List<Integer>> callsThrough = new ArrayList<>(); // cell -> indirect call indices
   private final List<BitSet> handled = new ArrayList<>(); // per cell: objects already expanded
 
+  private final Map<Set<String>, BitSet> excludedSets = new java.util.IdentityHashMap<>();
   private final ArrayDeque<Integer> worklist = new ArrayDeque<>();
   private final BitSet queued = new BitSet();
 
@@ -138,8 +139,12 @@ public final class Andersen {
         storesInto.get(p).add(cell(s.src()));
         enqueue(p);
       } else if (c instanceof Constraint.Filter f) {
-        BitSet excluded = new BitSet();
-        f.excluded().forEach(o -> excluded.set(object(o)));
+        // one bit set per set of excluded objects: a frontend shares one set among the tests of a type
+        BitSet excluded = (BitSet) excludedSets.computeIfAbsent(f.excluded(), set -> {
+          BitSet b = new BitSet();
+          set.forEach(o -> b.set(object(o)));
+          return b;
+        }).clone();
         addFilter(cell(f.dst()), cell(f.src()), excluded);
       }
     }
