@@ -457,8 +457,11 @@ public abstract class FrontendConformanceTest {
     return src;
   }
 
-  /** Compiles the sources under {@code src} with javac ({@code -g}) next to it; the class directory. */
-  public static Path compile(Path src) throws IOException {
+  /**
+   * Compiles the sources under {@code src} with javac ({@code -g}) next to it, against the
+   * annotations and {@code classpath}; the class directory.
+   */
+  public static Path compile(Path src, Path... classpath) throws IOException {
     Path classes = Files.createDirectories(src.resolveSibling("classes"));
     List<Path> files = new ArrayList<>();
     try (var walk = Files.walk(src)) {
@@ -468,7 +471,11 @@ public abstract class FrontendConformanceTest {
     DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(diags, Locale.ROOT, null)) {
       fm.setLocation(StandardLocation.CLASS_OUTPUT, List.of(classes.toFile()));
-      fm.setLocation(StandardLocation.CLASS_PATH, List.of(annotations().toFile()));
+      List<java.io.File> cp = new ArrayList<>(List.of(annotations().toFile()));
+      for (Path p : classpath) {
+        cp.add(p.toFile());
+      }
+      fm.setLocation(StandardLocation.CLASS_PATH, cp);
       boolean ok = javac.getTask(null, fm, diags, List.of("--release", "17", "-proc:none", "-g"), null,
           fm.getJavaFileObjectsFromPaths(files)).call();
       assertThat(ok).as("javac: %s", diags.getDiagnostics()).isTrue();
