@@ -2,7 +2,6 @@ package org.broomstick.examples.niohttpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
@@ -38,13 +37,10 @@ class NioHttpdPluginBuildTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void plainAndPluginBuiltGiveTheSameResponses() throws Exception {
-    Path root = Files.createDirectories(dir.resolve("files"));
-    byte[] hello = resource("files/hello.txt");
-    byte[] big = resource("files/big.txt");
-    Files.write(root.resolve("hello.txt"), hello);
-    Files.write(root.resolve("big.txt"), big);
-    Files.writeString(dir.resolve("pom.xml"), "outside the root\n");
-    Files.writeString(root.resolve(".hidden"), "hidden\n");
+    ServedFiles files = ServedFiles.under(dir);
+    Path root = files.root();
+    byte[] hello = files.hello();
+    byte[] big = files.big();
 
     HttpServer plainServer = HttpServer.open(new HttpServer.Options(new InetSocketAddress("127.0.0.1", 0), root, false));
     Thread plainLoop = plainServer.start();
@@ -164,12 +160,6 @@ class NioHttpdPluginBuildTest {
         }
         return c;
       }
-    }
-  }
-
-  private static byte[] resource(String name) throws Exception {
-    try (InputStream in = NioHttpdPluginBuildTest.class.getClassLoader().getResourceAsStream(name)) {
-      return in.readAllBytes();
     }
   }
 }
