@@ -18,7 +18,8 @@ import org.broomstick.memwalk.model.Program;
  * Inclusion-based (Andersen) points-to analysis over the constraints a frontend put in the model,
  * with on-the-fly resolution of indirect calls: when a called cell gains a function, that function's
  * parameters receive the call's arguments and its return flows to the call's result (SPEC §4). A
- * worklist over bit sets; cells and objects are interned to ints.
+ * {@link Constraint.Filter} is a copy that leaves out the objects a type test excludes (Java's
+ * library results and casts). A worklist over bit sets; cells and objects are interned to ints.
  */
 public final class Andersen {
 
