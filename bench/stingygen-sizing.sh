@@ -3,6 +3,7 @@
 # 100 x 20, 1000 x 200 and 5000 x 1000 objects x stages, 1 MiB cache, CP-SAT status and seconds,
 # with the greedy heuristic's objective beside it as the baseline. Usage:
 #   bench/stingygen-sizing.sh [SECONDS [OBJECTS STAGES]]      (-Dworkers=N via JAVA_OPTS)
+#   JAVA_OPTS=-Dseeds=1..10 bench/stingygen-sizing.sh 10 1000 200   (a seed sweep, with a summary line)
 set -eu
 cd "$(dirname "$0")/.."
 mvn -o -q -B -pl stingygen -am test-compile

@@ -4,7 +4,8 @@
 #
 # Builds bench/alloc/alloc_bench.c with the runtime sources and bench/alloc/stingy_config.c twice
 # (the "fit" sizing, whose pools never run out, and -DBENCH_TIGHT, sized to a 1 MiB L2, whose
-# pools do), runs the malloc side once per library (glibc as is; the others by LD_PRELOAD, and the
+# pools do; and the fit sizing with the HDR/BODY region's 4096-byte slots unpadded, -DBENCH_STRIDE=4096u,
+# the layout before stingygen padded such strides), runs the malloc side once per library (glibc as is; the others by LD_PRELOAD, and the
 # program prints which library really provides malloc) and the Stingy side, BENCH_REPEAT times in
 # rotating order, and prints the median ns per alloc/free pair of every pattern side by side, with
 # each figure's ratio to glibc's in the same run. See bench/alloc/README.md.
@@ -67,17 +68,19 @@ cc=(gcc -std=c11 "${cflags[@]}" -Wall -Wextra -Wpedantic -Werror -I"$runtime" -I
 srcs=("$runtime/stingy.c" "$here/stingy_config.c" "$here/alloc_bench.c")
 "${cc[@]}" "${srcs[@]}" -o "$work/bench_fit" -ldl
 "${cc[@]}" -DBENCH_TIGHT "${srcs[@]}" -o "$work/bench_tight" -ldl
-log "built with: ${cc[*]} [-DBENCH_TIGHT] ... -ldl"
+"${cc[@]}" -DBENCH_STRIDE=4096u "${srcs[@]}" -o "$work/bench_nopad" -ldl
+log "built with: ${cc[*]} [-DBENCH_TIGHT | -DBENCH_STRIDE=4096u] ... -ldl"
 
 variants=(glibc)
 for v in jemalloc mimalloc tcmalloc; do [[ -n "${preload[$v]:-}" ]] && variants+=("$v"); done
-variants+=(stingy stingy-tight)
+variants+=(stingy stingy-tight stingy-nopad)
 
 run_variant() { # variant rep
   local v="$1" out="$work/raw/$1.$2"
   case "$v" in
     stingy) "$work/bench_fit" stingy "$pairs" "${tasks[@]}" >"$out" ;;
     stingy-tight) "$work/bench_tight" stingy "$pairs" "${tasks[@]}" >"$out" ;;
+    stingy-nopad) "$work/bench_nopad" stingy "$pairs" "${tasks[@]}" >"$out" ;;
     glibc) "$work/bench_fit" malloc "$pairs" "${tasks[@]}" >"$out" ;;
     *) LD_PRELOAD="${preload[$v]}" "$work/bench_fit" malloc "$pairs" "${tasks[@]}" >"$out" ;;
   esac

@@ -11,7 +11,8 @@
 
 /* region offsets, back to back from 0 (no stack or globals area): one region per object, except
    that HDR and BODY, never live together in a task (parse frees HDR before body allocates BODY),
-   share one, as stingygen's colouring would put them: slot 4096, the larger member's */
+   share one, as stingygen's colouring would put them: slot 4096, the larger member's, in a
+   stride of BENCH_STRIDE (below) */
 #define OFF_MIX_40 0u
 #define OFF_MIX_256 (OFF_MIX_40 + 64u * MIX_N)
 #define OFF_MIX_512 (OFF_MIX_256 + 256u * MIX_N)
@@ -19,7 +20,13 @@
 #define OFF_EV_REQ (OFF_MIX_4096 + 4096u * MIX_N)
 #define OFF_EV_BUF (OFF_EV_REQ + 256u * EV_N)
 #define OFF_EV_BODY (OFF_EV_BUF + 512u * EV_N)
-#define END (OFF_EV_BODY + 4096u * EV_N)
+/* the HDR/BODY region's stride: its 4096-byte slots padded by a line, as stingygen lays out a slot
+   that is a multiple of 64 lines (no cache-set aliasing of the slots' first lines); -DBENCH_STRIDE=4096
+   builds the unpadded layout for comparison */
+#ifndef BENCH_STRIDE
+#define BENCH_STRIDE 4160u
+#endif
+#define END (OFF_EV_BODY + BENCH_STRIDE * EV_N)
 
 static const struct stingy_object_config objects[STINGY_N_OBJECTS] = {
     [MIX_40] = {"mix.c:1:1#malloc(40)", 40, 64, MIX_N, 0},
@@ -35,7 +42,7 @@ static const struct stingy_object_config objects[STINGY_N_OBJECTS] = {
 static const struct stingy_region_config regions[] = {
     {OFF_MIX_40, 64, MIX_N},  {OFF_MIX_256, 256, MIX_N}, {OFF_MIX_512, 512, MIX_N},
     {OFF_MIX_4096, 4096, MIX_N}, {OFF_EV_REQ, 256, EV_N},  {OFF_EV_BUF, 512, EV_N},
-    {OFF_EV_BODY, 4096, EV_N}, /* HDR and BODY */
+    {OFF_EV_BODY, BENCH_STRIDE, EV_N}, /* HDR and BODY */
 };
 
 static const uint32_t accept_allocates[] = {EV_REQ};

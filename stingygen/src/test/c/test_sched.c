@@ -308,6 +308,38 @@ static void test_helper_keeps_tasks_in_cache_and_never_starves(void) {
   stingy_heap_destroy(naive.h);
 }
 
+/* Elections visit only stages with tasks (a bitmap, 64 stages a word): with 130 stages, stages in
+   the second and third words are found and ordered as in a plain scan, and an emptied stage drops
+   out. The extra stages allocate nothing, so they are always electable. */
+static void test_many_stages(void) {
+  enum { N = 130 };
+  static struct stingy_stage_config many[N];
+  for (uint32_t i = 0; i < N; i++) {
+    many[i] = i < stingy_config.n_stages ? stingy_config.stages[i]
+                                          : (struct stingy_stage_config){"extra", NULL, 0, 0, 1, 0};
+  }
+  struct stingy_config cfg = stingy_config;
+  cfg.n_stages = N;
+  cfg.stages = many;
+  struct stingy_heap *h = stingy_heap_create(&cfg, STINGY_NO_HUGETLB | STINGY_NO_THP);
+  CHECK(h != NULL);
+  struct stingy_sched *s = stingy_sched_create(h, 1000);
+  uint32_t batch;
+  stingy_sched_enqueued(s, 129, 1);
+  stingy_sched_enqueued(s, 70, 3);
+  CHECK_EQ(stingy_sched_elect(s, &batch), 70); /* medium: 3 tasks beat 1 at the same rank */
+  CHECK_EQ(batch, 3);
+  stingy_sched_dequeued(s, 70, 3);
+  CHECK_EQ(stingy_sched_elect(s, &batch), 129);
+  stingy_sched_enqueued(s, 64, 1);
+  CHECK_EQ(stingy_sched_elect(s, &batch), 64); /* tie: the lower stage id */
+  stingy_sched_dequeued(s, 64, 1);
+  stingy_sched_dequeued(s, 129, 1);
+  CHECK_EQ(stingy_sched_elect(s, &batch), -1);
+  stingy_sched_destroy(s);
+  stingy_heap_destroy(h);
+}
+
 int main(int argc, char **argv) {
   if (argc > 1) seed = strtoull(argv[1], NULL, 10);
   RUN(test_nothing_queued_elects_nothing);
@@ -316,6 +348,7 @@ int main(int argc, char **argv) {
   RUN(test_medium_weights_favour_early_stages);
   RUN(test_low_class_runs_only_when_nothing_else_can);
   RUN(test_aging_prevents_starvation);
+  RUN(test_many_stages);
   RUN(test_helper_keeps_tasks_in_cache_and_never_starves);
   return harness_report();
 }

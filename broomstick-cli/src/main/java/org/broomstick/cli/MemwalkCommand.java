@@ -60,8 +60,8 @@ final class MemwalkCommand implements Callable<Integer> {
       return cacheSize;
     }
     try {
-      return org.broomstick.stingygen.cache.CacheGeometry.resolve(null, null,
-          org.broomstick.stingygen.StingygenOptions.defaults().sysCpuCache()).sizeBytes();
+      return org.broomstick.stingygen.cache.CacheGeometry.machineL2(
+          org.broomstick.stingygen.StingygenOptions.defaults().sysCpuCache())[0];
     } catch (org.broomstick.stingygen.StingygenException e) {
       return null; // the kernel does not describe an L2: the report says the size is unknown
     }

@@ -59,7 +59,7 @@ final class OptimizeCommand implements Callable<Integer> {
   String entry;
 
   @Option(names = "--cache-size", paramLabel = "BYTES", converter = StingygenCommand.SizeConverter.class,
-      description = "Cache size to plan for (default: this machine's L2).")
+      description = "Cache size to plan for (default: half this machine's L2).")
   Long cacheSize;
 
   @Option(names = "--stack-bytes", paramLabel = "BYTES", converter = StingygenCommand.SizeConverter.class,

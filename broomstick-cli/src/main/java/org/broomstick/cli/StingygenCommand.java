@@ -58,7 +58,7 @@ final class StingygenCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--cache-size", paramLabel = "BYTES", converter = SizeConverter.class,
-      description = "Cache slab size: bytes, or 256K, 1M (default: this machine's L2 from /sys).")
+      description = "Cache slab size: bytes, or 256K, 1M (default: half this machine's L2 from /sys; the other half is left to code, kernel copies and unmanaged data).")
   Long cacheSize;
 
   @Option(names = "--line-size", paramLabel = "BYTES", description = "Cache line size (default: this machine's).")

@@ -36,7 +36,7 @@ abstract class BroomstickMojo extends AbstractMojo {
   @Parameter(property = "broomstick.javaPackage", defaultValue = "broomstick.generated")
   String javaPackage;
 
-  /** The cache to plan for, e.g. 1M (default: this machine's L2). */
+  /** The cache to plan for, e.g. 1M (default: half this machine's L2). */
   @Parameter(property = "broomstick.cacheSize")
   String cacheSize;
 

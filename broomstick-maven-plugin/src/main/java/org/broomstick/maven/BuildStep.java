@@ -31,7 +31,7 @@ import org.broomstick.stingygen.StingygenOptions;
  * @param classpath library jars and directories for type resolution
  * @param spec a {@code broomstick.yaml}, or null
  * @param work where report.json, allocator.json and memory-map.txt go
- * @param cacheBytes the cache to plan for (null: this machine's L2)
+ * @param cacheBytes the cache to plan for (null: half this machine's L2)
  */
 record BuildStep(Path sources, List<Path> classpath, Path spec, Path work, String javaPackage, Long cacheBytes) {
 

@@ -34,8 +34,10 @@ public final class MemoryMapText {
     f(b, "%-10d %-10d %-10d stack area (%d used, %s)%n", m.stack().offsetBytes(), m.stack().end(), m.stack().bytes(), m.stack().usedBytes(), plan.workload().stackSource());
     f(b, "%-10d %-10d %-10d final globals (%d used)%n", m.globals().offsetBytes(), m.globals().end(), m.globals().bytes(), m.globals().usedBytes());
     for (Region r : m.regions()) {
-      f(b, "%-10d %-10d %-10d region %d%s: %d slots x %d bytes%n", r.offsetBytes(), r.end(), r.bytes(), r.id(),
-          r.colour() == null ? " (uncoloured)" : " (colour " + r.colour() + ")", r.slots(), r.slotBytes());
+      long widest = m.objects().stream().filter(p -> p.region() == r.id()).mapToLong(Placement::slotBytes).max().orElse(r.slotBytes());
+      f(b, "%-10d %-10d %-10d region %d%s: %d slots x %d bytes%s%n", r.offsetBytes(), r.end(), r.bytes(), r.id(),
+          r.colour() == null ? " (uncoloured)" : " (colour " + r.colour() + ")", r.slots(), r.slotBytes(),
+          r.slotBytes() > widest ? " (" + widest + " + " + (r.slotBytes() - widest) + " of padding: no cache-set aliasing)" : "");
       for (Placement p : m.objects()) {
         if (p.region() == r.id()) {
           f(b, "%33s %s: %d bytes in %d-byte slots, n_O %d%s%n", "", p.id(), p.sizeBytes(), p.slotBytes(), p.tasks(),

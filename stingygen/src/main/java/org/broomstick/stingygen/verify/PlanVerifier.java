@@ -21,12 +21,20 @@ import org.broomstick.stingygen.report.Report.Stage;
  * Checks a finished plan against the report, from first principles and sharing no code with the
  * integer program's builder (issue 5): object sizes are re-derived from the report; every stage's
  * cache constraint holds with the chosen counts; order constraints hold; the stack, globals and
- * regions lie in the cache slab, line-aligned and disjoint; every slot holds its object; no object
+ * regions lie in the cache slab, line-aligned and disjoint; no region's slot stride is a multiple of
+ * 64 lines (which would alias cache sets); every slot holds its object; no object
  * counts more instances than its region has slots; objects sharing a region are never live at the
  * start of one stage together.
  */
 public final class PlanVerifier {
   private PlanVerifier() {}
+
+  /**
+   * A slot stride of a multiple of this many lines puts the first line of every slot into at most
+   * 1/64 of a cache's sets (set counts are powers of two); the layout must avoid it (SPEC §6, the
+   * memory map; stated again here, not shared with the layout code).
+   */
+  static final long ALIASING_LINES = 64;
 
   private record Interval(long lo, long hi, String what) {}
 
@@ -63,6 +71,9 @@ public final class PlanVerifier {
       }
       if (r.slotBytes() <= 0 || r.slotBytes() % line != 0) {
         bad.add("region " + r.id() + " has slots of " + r.slotBytes() + " bytes, not a positive multiple of the line " + line);
+      } else if (r.slots() > 1 && r.slotBytes() % (ALIASING_LINES * line) == 0) {
+        bad.add("region " + r.id() + " has slots of " + r.slotBytes() + " bytes, a multiple of " + ALIASING_LINES
+            + " lines: every slot's first line falls into the same few cache sets (pad the stride by a line)");
       }
       spans.add(new Interval(r.offsetBytes(), r.offsetBytes() + r.slotBytes() * r.slots(), "region " + r.id()));
     }

@@ -28,11 +28,18 @@ class CacheGeometryTest {
     index(1, "1", "Instruction", "32K", "64");
     index(2, "2", "Unified", "1024K", "64");
     index(3, "3", "Unified", "32768K", "64");
+    assertThat(CacheGeometry.machineL2(sys)).containsExactly(1 << 20, 64);
     CacheGeometry g = CacheGeometry.resolve(null, null, sys);
-    assertThat(g.sizeBytes()).isEqualTo(1 << 20);
+    assertThat(g.sizeBytes()).as("half the L2 by default").isEqualTo(1 << 19);
     assertThat(g.lineBytes()).isEqualTo(64);
-    assertThat(g.source()).startsWith("L2 of ");
-    assertThat(CacheGeometry.resolve(256L * 1024, null, sys).sizeBytes()).isEqualTo(256 * 1024);
+    assertThat(g.source()).isEqualTo("half the 1024 KiB L2 of " + sys);
+    assertThat(CacheGeometry.resolve(256L * 1024, null, sys).sizeBytes()).as("an explicit size is taken whole").isEqualTo(256 * 1024);
+  }
+
+  @Test
+  void halfAnOddL2IsRoundedDownToALine() throws IOException {
+    index(2, "2", "Unified", "1280K", "128");
+    assertThat(CacheGeometry.resolve(null, null, sys).sizeBytes()).isEqualTo(640 * 1024);
   }
 
   @Test

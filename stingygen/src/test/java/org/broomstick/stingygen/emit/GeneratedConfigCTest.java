@@ -66,6 +66,32 @@ class GeneratedConfigCTest {
     assertThat(b.output()).isEqualTo("0 failures\n");
   }
 
+  /**
+   * A region of 4096-byte objects (and one of 2048 and 1000 bytes beside it): the layout pads the
+   * first stride by a line (4160), not the others; the object keeps its own slot size, and the
+   * runtime serves each object up to its count from the padded region, under ASan + UBSan.
+   */
+  @Test
+  void paddedSlotStridesServeTheirObjects() throws Exception {
+    Report r = Fixture.report()
+        .object("page", 4096, 0)
+        .object("half", 2048, 1)
+        .object("odd", 1000, 2)
+        .stage("s0", 100, List.of(), List.of("page", "half", "odd"))
+        .stage("s1", 100, List.of("page", "half", "odd"), List.of())
+        .build();
+    Plan p = Stingygen.plan(r, Fixture.cache(64 * 1024));
+    assertThat(p.map().regions()).extracting(m -> m.slotBytes()).containsExactly(4160L, 2048L, 1024L);
+    assertThat(p.map().objects()).extracting(o -> o.slotBytes()).containsExactly(4096L, 2048L, 1024L);
+    assertThat(p.map().regions()).allMatch(m -> m.slots() > 1 && m.offsetBytes() % 64 == 0);
+    Run run = compileAndRun(p, "padded", true);
+    assertThat(run.output()).contains("0 failures").doesNotContain("WRONG").doesNotContain("runtime error");
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(Files.readString(OUT.resolve("padded").resolve("memory-map.txt")))
+        .contains("slots x 4160 bytes (4096 + 64 of padding: no cache-set aliasing)")
+        .contains("slots x 2048 bytes\n");
+  }
+
   private static Run compileAndRun(Plan p, String name, boolean sanitizers) throws Exception {
     Path dir = OUT.resolve(name);
     Stingygen.write(p, dir);

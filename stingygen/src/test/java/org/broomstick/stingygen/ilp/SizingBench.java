@@ -32,7 +32,9 @@ public final class SizingBench {
     if (args.length > 1) {
       sizes = new int[][] {{Integer.parseInt(args[1]), Integer.parseInt(args[2])}};
     }
-    long seed = Long.getLong("seed", 42);
+    // -Dseed=N: another report of the same shape; -Dseeds=A..B: every seed from A to B, one line each,
+    // then a summary (how many OPTIMAL, and the slowest solve)
+    long[] seeds = seeds(System.getProperty("seeds"), Long.getLong("seed", 42));
     // -Dcompare=true: each size also with the model before the region form and the bounds
     // (-Dbroomstick.stingygen.bounds=false), in the same run
     boolean compare = Boolean.getBoolean("compare");
@@ -43,12 +45,35 @@ public final class SizingBench {
         } else {
           System.clearProperty("broomstick.stingygen.bounds");
         }
-        run(ns, seed, seconds, model);
+        int optimal = 0;
+        double slowest = 0;
+        for (long seed : seeds) {
+          Plan p = run(ns, seed, seconds, model);
+          if (p.sizing().status() == Sizing.Status.OPTIMAL) {
+            optimal++;
+            slowest = Math.max(slowest, p.sizing().wallMillis() / 1000.0);
+          }
+        }
+        if (seeds.length > 1) {
+          System.out.printf(
+              "%s%5d objects x %4d stages: OPTIMAL on %d of %d seeds (slowest OPTIMAL solve %.2f s)%n",
+              model.isEmpty() ? "" : model + ": ", ns[0], ns[1], optimal, seeds.length, slowest);
+        }
       }
     }
   }
 
-  private static void run(int[] ns, long seed, double seconds, String model) {
+  private static long[] seeds(String range, long single) {
+    if (range == null) {
+      return new long[] {single};
+    }
+    String[] ab = range.split("\\.\\.");
+    long a = Long.parseLong(ab[0].trim());
+    long b = ab.length > 1 ? Long.parseLong(ab[1].trim()) : a;
+    return java.util.stream.LongStream.rangeClosed(a, b).toArray();
+  }
+
+  private static Plan run(int[] ns, long seed, double seconds, String model) {
     {
       Report r = generate(ns[0], ns[1], seed);
       StingygenOptions o = Fixture.cache(1 << 20).withSolver(seconds, Integer.getInteger("workers", 1));
@@ -65,6 +90,7 @@ public final class SizingBench {
               + " | greedy baseline %.6g in %.2f s | %s%n",
           model.isEmpty() ? "" : model + ": ", ns[0], ns[1], seed, p.sizing().status(), p.sizing().objective(), p.sizing().bound(), 100 * p.sizing().gap(), s,
           p.sizing().wallMillis() / 1000.0, greedy, gs, p.sizing().detail());
+      return p;
     }
   }
 

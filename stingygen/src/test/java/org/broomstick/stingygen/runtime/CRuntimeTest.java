@@ -154,6 +154,43 @@ class CRuntimeTest {
         any.output().lines().filter(l -> l.startsWith("stingy: cache slab")).findFirst());
   }
 
+  /**
+   * The huge-page path runs exactly when it can: stingy_init() maps the cache slab with MAP_HUGETLB
+   * when the system has enough free (unreserved) 2 MiB huge pages for it, and otherwise falls back
+   * to the 2 MiB-aligned mapping (transparent huge pages or base pages) and reports which; with
+   * STINGY_PAGES=thp it never takes MAP_HUGETLB. The test prints the path taken. On a machine
+   * without huge pages (vm.nr_hugepages = 0, the default) only the fallback runs; with
+   * {@code sysctl vm.nr_hugepages=8} the same test runs the MAP_HUGETLB path.
+   */
+  @Test
+  void hugetlbPathRunsExactlyWhenTheSystemHasHugePages() throws Exception {
+    Path exe = exe(Build.RELEASE, Program.DEATH);
+    Map<String, Long> mem = new java.util.HashMap<>();
+    for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      Matcher m = Pattern.compile("^(HugePages_Free|HugePages_Rsvd|Hugepagesize):\\s+(\\d+)").matcher(l);
+      if (m.find()) {
+        mem.put(m.group(1), Long.parseLong(m.group(2)));
+      }
+    }
+    Run any = run(List.of(exe.toString(), "clean"));
+    assertThat(any.exit()).as(any.output()).isZero();
+    String slab = any.output().lines().filter(l -> l.startsWith("stingy: cache slab")).findFirst().orElseThrow();
+    Matcher bytes = Pattern.compile("\\((\\d+) mapped\\)").matcher(slab);
+    assertThat(bytes.find()).as(slab).isTrue();
+    long needed = Long.parseLong(bytes.group(1)) / (2L << 20);
+    long free = mem.getOrDefault("HugePages_Free", 0L) - mem.getOrDefault("HugePages_Rsvd", 0L);
+    boolean available = mem.getOrDefault("Hugepagesize", 0L) == 2048 && free >= needed;
+    System.out.printf("%d free 2 MiB huge page(s), %d needed: %s%n", free, needed, slab);
+    if (available) {
+      assertThat(slab).contains("hugetlb (2 MiB, physically contiguous)");
+    } else {
+      assertThat(slab).doesNotContain("hugetlb").containsAnyOf("transparent huge pages", "normal pages");
+    }
+    Run thp = run(List.of(exe.toString(), "clean"), Map.of("STINGY_PAGES", "thp"));
+    assertThat(thp.exit()).as(thp.output()).isZero();
+    assertThat(thp.output()).contains("stingy: cache slab").doesNotContain("hugetlb");
+  }
+
   @Test
   void correctUseRunsCleanUnderValgrind() throws Exception {
     Run r = valgrind(exe(Build.VALGRIND, Program.DEATH).toString(), "clean");

@@ -62,6 +62,18 @@ class PlanVerifierTest {
   }
 
   @Test
+  void aSlotStrideOfAMultipleOf64LinesFails() {
+    List<Region> rs = new ArrayList<>(plan.map().regions());
+    Region r1 = rs.get(1);
+    assertThat(r1.slots()).isGreaterThan(1);
+    rs.set(1, new Region(r1.id(), r1.colour(), r1.offsetBytes(), 8192, r1.slots(), r1.members()));
+    assertThat(check(withRegions(rs)))
+        .anyMatch(v -> v.contains("region 1 has slots of 8192 bytes, a multiple of 64 lines"));
+    rs.set(1, new Region(r1.id(), r1.colour(), r1.offsetBytes(), 4096 + 64, r1.slots(), r1.members()));
+    assertThat(check(withRegions(rs))).noneMatch(v -> v.contains("a multiple of 64 lines"));
+  }
+
+  @Test
   void countsBeyondTheBudgetOrTheOrderFail() {
     List<Placement> os = new ArrayList<>(plan.map().objects());
     Placement b = os.get(1);

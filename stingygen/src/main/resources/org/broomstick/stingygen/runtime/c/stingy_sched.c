@@ -14,6 +14,7 @@ struct stingy_sched {
   uint32_t max_rank;
   enum stingy_sched_class last;
   uint32_t *queued;
+  uint64_t *busy;        /* bit i: stage i has tasks; elections visit only these stages */
   uint32_t *age;         /* elections passed over while it had tasks and was electable */
   unsigned char *closed; /* at the last election: an entry stage without memory */
 };
@@ -37,9 +38,10 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
     if (s->cfg->stages[i].rank > s->max_rank) s->max_rank = s->cfg->stages[i].rank;
   size_t n = s->n_stages ? s->n_stages : 1;
   s->queued = calloc(n, sizeof *s->queued);
+  s->busy = calloc((n + 63) / 64, sizeof *s->busy);
   s->age = calloc(n, sizeof *s->age);
   s->closed = calloc(n, sizeof *s->closed);
-  if (!s->queued || !s->age || !s->closed) {
+  if (!s->queued || !s->busy || !s->age || !s->closed) {
     stingy_sched_destroy(s);
     return NULL;
   }
@@ -49,6 +51,7 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
 void stingy_sched_destroy(struct stingy_sched *s) {
   if (!s) return;
   free(s->queued);
+  free(s->busy);
   free(s->age);
   free(s->closed);
   free(s);
@@ -58,13 +61,17 @@ void stingy_sched_enqueued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
   if (stage >= s->n_stages) die("enqueued on a stage out of range", stage, n);
   if (s->queued[stage] + n < s->queued[stage]) die("queue count overflows", stage, n);
   s->queued[stage] += n;
+  if (s->queued[stage]) s->busy[stage / 64] |= 1ull << (stage % 64);
 }
 
 void stingy_sched_dequeued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
   if (stage >= s->n_stages) die("dequeued from a stage out of range", stage, n);
   if (n > s->queued[stage]) die("more tasks dequeued than queued", stage, n);
   s->queued[stage] -= n;
-  if (s->queued[stage] == 0) s->age[stage] = 0;
+  if (s->queued[stage] == 0) {
+    s->age[stage] = 0;
+    s->busy[stage / 64] &= ~(1ull << (stage % 64));
+  }
 }
 
 uint32_t stingy_sched_queued(const struct stingy_sched *s, uint32_t stage) {
@@ -88,9 +95,11 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
   enum stingy_sched_class best_class = STINGY_SCHED_NONE;
   uint64_t best_score = 0;
   uint32_t best_avail = 0;
-  for (uint32_t i = 0; i < s->n_stages; i++) {
+  uint32_t words = (s->n_stages + 63) / 64;
+  for (uint32_t w = 0; w < words; w++)
+  for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
+    uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
     uint32_t q = s->queued[i];
-    if (q == 0) continue;
     const struct stingy_stage_config *st = &s->cfg->stages[i];
     uint32_t avail = stingy_heap_dyn_avail(s->heap, i);
     enum stingy_sched_class c;
@@ -124,8 +133,10 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
   }
   /* aging: every other stage with tasks waited one more election, unless admission kept it closed
      (a stage short of memory ages, so that it goes first once its memory is back) */
-  for (uint32_t i = 0; i < s->n_stages; i++) {
-    if (s->queued[i] == 0 || (int)i == best || s->closed[i]) continue;
+  for (uint32_t w = 0; w < words; w++)
+  for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
+    uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
+    if ((int)i == best || s->closed[i]) continue;
     if (s->age[i] < UINT32_MAX) s->age[i]++;
   }
   s->age[best] = 0;

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -34,6 +35,7 @@ import org.broomstick.runtime.Arena;
 import org.broomstick.runtime.Pool;
 import org.broomstick.runtime.StageGate;
 import org.broomstick.runtime.Stingy;
+import org.broomstick.runtime.StingyConfig;
 import org.broomstick.runtime.StingyStats;
 
 /**
@@ -78,16 +80,35 @@ public final class HttpServer {
    * @param bind where to listen (port 0: an ephemeral port)
    * @param root what {@code /files/} serves; null: nothing
    * @param stingy run on stingy-runtime (the Stingy build by hand)
+   * @param maxConns stop accepting while this many connections are open (a plain counter; new
+   *     connections wait in the backlog); 0: no limit
+   * @param buffers where the plain build's buffers come from
    */
-  public record Options(InetSocketAddress bind, Path root, boolean stingy) {}
+  public record Options(InetSocketAddress bind, Path root, boolean stingy, int maxConns, BufferSource buffers) {
+    public Options {
+      if (maxConns < 0) {
+        throw new IllegalArgumentException("maxConns < 0: " + maxConns);
+      }
+      if (buffers == null) {
+        throw new IllegalArgumentException("buffers: null (BufferSource.DIRECT is the default)");
+      }
+    }
+
+    /** No connection limit, direct buffers. */
+    public Options(InetSocketAddress bind, Path root, boolean stingy) {
+      this(bind, root, stingy, 0, BufferSource.DIRECT);
+    }
+  }
 
   /**
    * What a server did, taken on its thread when the loop ends, after every connection was freed.
    *
+   * @param peakOpen the most connections open at once
    * @param stingy the arena's counters in the Stingy build; null otherwise
    */
   public record Summary(
-      long accepted, long requests, long responses, long bytesIn, long bytesOut, int openAtExit, StingyStats stingy) {}
+      long accepted, long requests, long responses, long bytesIn, long bytesOut, int openAtExit, int peakOpen,
+      StingyStats stingy) {}
 
   private static final byte[] INDEX_PAGE =
       ("<!doctype html>\n<title>nio-httpd</title>\n"
@@ -140,6 +161,7 @@ public final class HttpServer {
   }
 
   private final Options options;
+  private final BufferSource buffers;
   private final Path root;
   private final ServerSocketChannel listen;
   private final Selector selector;
@@ -161,6 +183,7 @@ public final class HttpServer {
   private StageGate<Conn> gate;
 
   private long accepted;
+  private int peakOpen;
   private long requests;
   private long responses;
   private long bytesIn;
@@ -169,6 +192,7 @@ public final class HttpServer {
 
   private HttpServer(Options options) throws IOException {
     this.options = options;
+    this.buffers = options.buffers();
     this.root = options.root() == null ? null : options.root().toRealPath();
     for (int i = 0; i < runq.length; i++) {
       runq[i] = new ArrayDeque<>();
@@ -232,6 +256,11 @@ public final class HttpServer {
     selector.wakeup();
   }
 
+  /** The configuration the Stingy build runs on (its entry stage's pools bound the open connections). */
+  public static StingyConfig stingyConfig() {
+    return StingyByHand.CONFIG;
+  }
+
   /** Waits for the loop to end and returns its summary. */
   public Summary awaitSummary() throws InterruptedException {
     done.await();
@@ -243,14 +272,16 @@ public final class HttpServer {
   /** A buffer of {@code bytes}, position 0, limit {@code bytes}. */
   @Malloc
   ByteBuffer buffer(@Malloc.Size int bytes) {
-    return arena != null ? StingyByHand.buffer(bytes) : ByteBuffer.allocateDirect(bytes);
+    return arena != null ? StingyByHand.buffer(bytes) : buffers.allocate(bytes);
   }
 
   @Free
   void release(ByteBuffer b) {
     if (arena != null) {
       Stingy.free(b); // ignores (and counts) buffers that are not the arena's: fallbacks, oversize
-    } // otherwise the garbage collector frees direct buffers
+    } else if (b != null) {
+      buffers.free(b); // direct buffers (the default): the garbage collector frees them
+    }
   }
 
   @Malloc
@@ -360,6 +391,7 @@ public final class HttpServer {
       return;
     }
     open.add(c);
+    peakOpen = Math.max(peakOpen, open.size());
     accepted++;
     queue(c, readStage);
   }
@@ -696,10 +728,10 @@ public final class HttpServer {
             run(c, c.next);
           }
         }
+        admit(); // before waiting: the listener must be armed if accept drained it, or queued if not
         for (ArrayDeque<Conn> q : runq) {
-          more |= !q.isEmpty();
+          more |= !q.isEmpty(); // after admit: a queued accept stage must not wait for the timeout
         }
-        admit(); // before waiting: the listener must be armed if accept drained it
         poll(more ? 0 : IDLE_WAIT_MS);
       }
     }
@@ -735,10 +767,10 @@ public final class HttpServer {
    * New connections (TUX's AcceptNewRequests): while the listener has some, its accept stage is
    * queued, one connection per run; once drained, it waits for OP_ACCEPT again. So while admission
    * control holds the accept stage back, new connections wait in the backlog and select does not
-   * spin on them.
+   * spin on them. The same holds while {@link Options#maxConns} connections are open.
    */
   private void admit() {
-    if (listener.queued) {
+    if (listener.queued || (options.maxConns() > 0 && open.size() >= options.maxConns())) {
       return;
     }
     if (listener.ready) {
@@ -769,7 +801,7 @@ public final class HttpServer {
       if (arena != null) {
         Stingy.unbind();
       }
-      summary = new Summary(accepted, requests, responses, bytesIn, bytesOut, left, stats);
+      summary = new Summary(accepted, requests, responses, bytesIn, bytesOut, left, peakOpen, stats);
     } finally {
       done.countDown();
     }
@@ -789,36 +821,56 @@ public final class HttpServer {
   // ---- main ----------------------------------------------------------------------------------
 
   /**
-   * {@code nio-httpd [--port P] [--bind ADDR] [--root DIR] [--stingy]} (or {@code
-   * -Dnio.stingy=true}): prints "port P" once it listens and serves until interrupted, then prints
-   * a summary (and the arena's counters in the Stingy build).
+   * {@code nio-httpd [--port P] [--bind ADDR] [--root DIR] [--stingy] [--max-conns K] [--buffers
+   * CLASS]} (or {@code -Dnio.stingy=true}, {@code -Dnio.buffers=CLASS}): prints "port P" once it
+   * listens and serves until interrupted, then prints a summary (and the arena's counters in the
+   * Stingy build).
    */
   public static void main(String[] args) throws Exception {
+    final String usage =
+        "usage: nio-httpd [--port P] [--bind ADDR] [--root DIR] [--stingy] [--max-conns K] [--buffers CLASS]";
     int port = 8080;
     String bind = "127.0.0.1";
     Path root = null;
     boolean stingy = Boolean.getBoolean("nio.stingy");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--port" -> port = Integer.parseInt(args[++i]);
-        case "--bind" -> bind = args[++i];
-        case "--root" -> root = Path.of(args[++i]);
-        case "--stingy" -> stingy = true;
-        default -> {
-          System.err.println("usage: nio-httpd [--port P] [--bind ADDR] [--root DIR] [--stingy]");
-          System.exit(2);
+    int maxConns = 0;
+    String buffers = System.getProperty("nio.buffers");
+    BufferSource source;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--port" -> port = number("--port", args[++i]);
+          case "--bind" -> bind = args[++i];
+          case "--root" -> root = Path.of(args[++i]);
+          case "--stingy" -> stingy = true;
+          case "--max-conns" -> maxConns = number("--max-conns", args[++i]);
+          case "--buffers" -> buffers = args[++i];
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
+      if (maxConns < 0) {
+        throw new IllegalArgumentException("--max-conns: " + maxConns + " < 0");
+      }
+      if (stingy && buffers != null) {
+        throw new IllegalArgumentException("--buffers: the Stingy build takes its buffers from the arena");
+      }
+      source = buffers == null ? BufferSource.DIRECT : bufferSource(buffers);
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      System.err.println("nio-httpd: " + (e instanceof ArrayIndexOutOfBoundsException ? "missing value" : e.getMessage()));
+      System.err.println(usage);
+      System.exit(2);
+      return;
     }
-    HttpServer server = open(new Options(new InetSocketAddress(bind, port), root, stingy));
+    HttpServer server = open(new Options(new InetSocketAddress(bind, port), root, stingy, maxConns, source));
     System.out.println("port " + server.port());
     Thread loop = server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.stop();
       try {
         Summary s = server.awaitSummary();
-        System.err.println("nio-httpd: " + s.accepted() + " connections, " + s.requests() + " requests, "
-            + s.responses() + " responses, " + s.bytesIn() + " bytes in, " + s.bytesOut() + " bytes out");
+        System.err.println("nio-httpd: " + s.accepted() + " connections (at most " + s.peakOpen() + " open), "
+            + s.requests() + " requests, " + s.responses() + " responses, " + s.bytesIn() + " bytes in, "
+            + s.bytesOut() + " bytes out");
         if (s.stingy() != null) {
           System.err.print(s.stingy().toTable());
         }
@@ -827,5 +879,24 @@ public final class HttpServer {
       }
     }));
     loop.join();
+  }
+
+  private static int number(String option, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": not a number: " + value);
+    }
+  }
+
+  /** The {@link BufferSource} provider of that class name on the class path. */
+  static BufferSource bufferSource(String name) {
+    ServiceLoader<BufferSource> loader = ServiceLoader.load(BufferSource.class);
+    return loader.stream()
+        .filter(p -> p.type().getName().equals(name))
+        .findFirst()
+        .map(ServiceLoader.Provider::get)
+        .orElseThrow(() -> new IllegalArgumentException("--buffers: no BufferSource provider " + name
+            + " on the class path (found: " + loader.stream().map(p -> p.type().getName()).toList() + ")"));
   }
 }
