@@ -266,6 +266,28 @@ public abstract class FrontendConformanceTest {
             }
           }
           """),
+      Map.entry("recordConstructors", """
+          package demo;
+          public class Records {
+            public record Options(int port, String name) {
+              public Options {
+                if (port < 0) {
+                  throw new IllegalArgumentException("port < 0");
+                }
+                check(name);
+              }
+              public Options(int port) {
+                this(port, "default");
+              }
+              static void check(String name) {}
+            }
+            static void start(Srv.Req r) {
+              new Options(80);
+              new Options(81, "x");
+            }
+            static void main() { Srv.queue(new Srv.Req(), Records::start); }
+          }
+          """),
       Map.entry("libraryView", """
           package demo;
           import java.util.HashMap;
@@ -431,6 +453,14 @@ public abstract class FrontendConformanceTest {
     View v = view("copiesOnly");
     assertThat(v.classes()).containsEntry("demo/Owned.java:15#Owned.part", "per-task")
         .containsEntry("demo/Owned.java:16#Srv.buffer", "per-task");
+  }
+
+  @Test
+  void aRecordsCompactConstructorIsItsCanonicalConstructor() throws Exception {
+    // javac compiles the compact form into the canonical constructor, which the other one calls
+    assertThat(view("recordConstructors").callEdges()).contains(
+        "Records.start -> Records$Options.<init>", "Records$Options.<init> -> Records$Options.<init>",
+        "Records$Options.<init> -> Records$Options.check");
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.Problem;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.CompactConstructorDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.EnumDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
@@ -355,6 +356,14 @@ public final class SourceFrontend {
     String simple = t.simple();
     List<Node> members = SourceLowering.members(t);
     boolean hasConstructor = false;
+    Node compact = null; // a record's compact canonical constructor
+    String canonical = null; // a record's canonical constructor's descriptor
+    if (t.node instanceof RecordDeclaration r) {
+      StringBuilder d = new StringBuilder("("); // records have no hidden parameters
+      r.getParameters().forEach(p -> d.append(tree.paramDescriptor(p)));
+      canonical = d.append(")V").toString();
+    }
+    boolean hasCanonical = false;
     boolean clinit = t.node instanceof EnumDeclaration;
     int hidden = t.hasOuterInstance ? 1 : t.node instanceof EnumDeclaration ? 2 : 0;
     String hiddenDesc = t.hasOuterInstance && t.outer != null ? "L" + t.outer.binary.replace('.', '/') + ";"
@@ -376,8 +385,11 @@ public final class SourceFrontend {
         StringBuilder d = new StringBuilder("(").append(hiddenDesc);
         cd.getParameters().forEach(p -> d.append(tree.paramDescriptor(p)));
         d.append(")V");
+        hasCanonical |= d.toString().equals(canonical);
         add(t, new SourceTree.AppMethod(t.binary + ".<init>" + d, simple + ".<init>", "<init>", d.toString(), false, false, cd, t,
             SourceTree.Kind.CONSTRUCTOR, hidden, cd.getParameters().size()), methodOfNode);
+      } else if (n instanceof CompactConstructorDeclaration cc) {
+        compact = cc;
       } else if (n instanceof InitializerDeclaration i && i.isStatic()) {
         clinit = true;
       } else if (n instanceof FieldDeclaration f && (f.isStatic() || t.isInterface)) {
@@ -388,7 +400,9 @@ public final class SourceFrontend {
         }
       }
     }
-    if (!t.isInterface && !hasConstructor) {
+    // A record has its canonical constructor unless one is declared in full: implicit, or the
+    // compact form's body followed by the field assignments.
+    if (!t.isInterface && (!hasConstructor || canonical != null && !hasCanonical)) {
       int declared = 0;
       StringBuilder d = new StringBuilder("(").append(hiddenDesc);
       if (t.node instanceof ObjectCreationExpr oce) {
@@ -401,7 +415,7 @@ public final class SourceFrontend {
         r.getParameters().forEach(p -> d.append(tree.paramDescriptor(p)));
       }
       d.append(")V");
-      add(t, new SourceTree.AppMethod(t.binary + ".<init>" + d, simple + ".<init>", "<init>", d.toString(), false, false, null, t,
+      add(t, new SourceTree.AppMethod(t.binary + ".<init>" + d, simple + ".<init>", "<init>", d.toString(), false, false, compact, t,
           SourceTree.Kind.CONSTRUCTOR, hidden, declared), methodOfNode);
     }
     if (t.node instanceof RecordDeclaration r) {

@@ -3,6 +3,7 @@ package org.broomstick.memwalk.frontend.source;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.BodyDeclaration;
+import com.github.javaparser.ast.body.CompactConstructorDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.EnumConstantDeclaration;
 import com.github.javaparser.ast.body.EnumDeclaration;
@@ -182,7 +183,9 @@ final class SourceLowering {
       }
       NodeList<Parameter> declared = n instanceof MethodDeclaration md ? md.getParameters()
           : n instanceof ConstructorDeclaration cd ? cd.getParameters()
-          : n instanceof LambdaExpr le ? le.getParameters() : new NodeList<>();
+          : n instanceof LambdaExpr le ? le.getParameters()
+          : n instanceof CompactConstructorDeclaration && owner.node instanceof RecordDeclaration r ? r.getParameters()
+          : new NodeList<>();
       for (int i = 0; i < declared.size(); i++) {
         scope.vars().put(declared.get(i).getNameAsString(), Constraint.param(fid, first + i));
         params.add(declared.get(i).getNameAsString());
@@ -242,7 +245,7 @@ final class SourceLowering {
         }
         return;
       }
-      // Implicit: a default, anonymous or canonical record constructor.
+      // Implicit: a default, anonymous or canonical record constructor (or a compact one's body).
       List<String> args = new ArrayList<>();
       int first = 1 + m.hidden();
       if (owner.node instanceof ObjectCreationExpr) {
@@ -252,6 +255,9 @@ final class SourceLowering {
       }
       superCall(args, owner.node instanceof ObjectCreationExpr oce ? oce : null);
       instanceInitialisers();
+      if (m.node() instanceof CompactConstructorDeclaration cc) {
+        statement(cc.getBody()); // its parameters are the record's components, assigned to the fields after it
+      }
       if (owner.node instanceof RecordDeclaration r) {
         for (int i = 0; i < r.getParameters().size(); i++) {
           copy(fieldCell(owner.binary, r.getParameter(i).getNameAsString(), false), Constraint.param(fid, first + i));
@@ -264,6 +270,13 @@ final class SourceLowering {
       eci.getArguments().forEach(a -> args.add(expr(a)));
       ResolvedConstructorDeclaration rc = SourceTree.attempt(eci::resolve);
       String target = rc == null ? null : constructorId(rc);
+      if (target == null && eci.isThis()) {
+        // The solver does not see a record's canonical constructor (implicit or compact): the one
+        // constructor of this class with that many parameters.
+        List<SourceTree.AppMethod> arity = owner.methods.stream()
+            .filter(c -> c.kind() == SourceTree.Kind.CONSTRUCTOR && c.declared() == eci.getArguments().size()).toList();
+        target = arity.size() == 1 ? arity.get(0).id() : null;
+      }
       if (target == null) {
         superCall(args, null);
         return;

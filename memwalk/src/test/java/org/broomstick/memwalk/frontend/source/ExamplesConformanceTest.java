@@ -54,6 +54,14 @@ class ExamplesConformanceTest {
     FrontendConformanceTest.View source = FrontendConformanceTest.View.of(fromSource);
     FrontendConformanceTest.View bytecode = FrontendConformanceTest.View.of(BytecodeFrontendAccess.load(classes, runtime));
     assertThat(source.stages()).as("stages").isNotEmpty();
+    // part by part, so that a difference reads
+    assertThat(source.stages()).as("stages").isEqualTo(bytecode.stages());
+    assertThat(source.eventEdges()).as("event edges").isEqualTo(bytecode.eventEdges());
+    assertThat(source.callEdges()).as("call edges").isEqualTo(bytecode.callEdges());
+    assertThat(source.objects()).as("objects").isEqualTo(bytecode.objects());
+    assertThat(source.liveIn()).as("L_s").isEqualTo(bytecode.liveIn());
+    assertThat(source.allocates()).as("A_s").isEqualTo(bytecode.allocates());
+    assertThat(source.classes()).as("object classes").isEqualTo(bytecode.classes());
     assertThat(source).isEqualTo(bytecode);
   }
 
