@@ -20,6 +20,17 @@ public sealed interface Constraint {
   /** {@code *dst ⊇ src}: {@code *dst = src}. */
   record Store(String dst, String src) implements Constraint {}
 
+  /**
+   * {@code dst ⊇ src \ excluded}: a copy through a type the value is known to have (the declared
+   * return type of a Java library method, which the verifier enforces): the objects that cannot be
+   * of that type are left out.
+   */
+  record Filter(String dst, String src, java.util.Set<String> excluded) implements Constraint {
+    public Filter {
+      excluded = java.util.Set.copyOf(excluded);
+    }
+  }
+
   static String function(String functionId) {
     return "fn:" + functionId;
   }

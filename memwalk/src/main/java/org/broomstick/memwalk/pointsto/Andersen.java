@@ -18,7 +18,8 @@ import org.broomstick.memwalk.model.Program;
  * Inclusion-based (Andersen) points-to analysis over the constraints a frontend put in the model,
  * with on-the-fly resolution of indirect calls: when a called cell gains a function, that function's
  * parameters receive the call's arguments and its return flows to the call's result (SPEC §4). A
- * worklist over bit sets; cells and objects are interned to ints.
+ * {@link Constraint.Filter} is a copy that leaves out the objects a type test excludes (Java's
+ * library results and casts). A worklist over bit sets; cells and objects are interned to ints.
  */
 public final class Andersen {
 
@@ -29,11 +30,13 @@ public final class Andersen {
 
   private final List<BitSet> pts = new ArrayList<>();
   private final List<Set<Integer>> copyTo = new ArrayList<>();
+  private final List<Map<Integer, BitSet>> filterTo = new ArrayList<>(); // src -> dst -> objects left out
   private final List<List<Integer>> loadsFrom = new ArrayList<>(); // p -> dsts of dst = *p
   private final List<List<Integer>> storesInto = new ArrayList<>(); // p -> srcs of *p = src
   private final List<List<Integer>> callsThrough = new ArrayList<>(); // cell -> indirect call indices
   private final List<BitSet> handled = new ArrayList<>(); // per cell: objects already expanded
 
+  private final Map<Set<String>, BitSet> excludedSets = new java.util.IdentityHashMap<>();
   private final ArrayDeque<Integer> worklist = new ArrayDeque<>();
   private final BitSet queued = new BitSet();
 
@@ -58,6 +61,7 @@ public final class Andersen {
     cellNames.add(name);
     pts.add(new BitSet());
     copyTo.add(new LinkedHashSet<>());
+    filterTo.add(new HashMap<>());
     loadsFrom.add(new ArrayList<>());
     storesInto.add(new ArrayList<>());
     callsThrough.add(new ArrayList<>());
@@ -98,6 +102,27 @@ public final class Andersen {
     }
   }
 
+  private void addFilter(int dst, int src, BitSet excluded) {
+    if (filterTo.get(src).putIfAbsent(dst, excluded) != null) {
+      filterTo.get(src).get(dst).and(excluded); // two filters on one edge: what either lets through
+    }
+    filterInto(dst, pts.get(src), filterTo.get(src).get(dst));
+  }
+
+  private void filterInto(int dst, BitSet p, BitSet excluded) {
+    if (p.isEmpty()) {
+      return;
+    }
+    BitSet through = (BitSet) p.clone();
+    through.andNot(excluded);
+    BitSet d = pts.get(dst);
+    int before = d.cardinality();
+    d.or(through);
+    if (d.cardinality() != before) {
+      enqueue(dst);
+    }
+  }
+
   private PointsTo solve(List<Constraint> constraints, List<CallSite> calls) {
     for (Constraint c : constraints) {
       if (c instanceof Constraint.AddressOf a) {
@@ -114,6 +139,14 @@ public final class Andersen {
         int p = cell(s.dst());
         storesInto.get(p).add(cell(s.src()));
         enqueue(p);
+      } else if (c instanceof Constraint.Filter f) {
+        // one bit set per set of excluded objects: a frontend shares one set among the tests of a type
+        BitSet excluded = (BitSet) excludedSets.computeIfAbsent(f.excluded(), set -> {
+          BitSet b = new BitSet();
+          set.forEach(o -> b.set(object(o)));
+          return b;
+        }).clone();
+        addFilter(cell(f.dst()), cell(f.src()), excluded);
       }
     }
     Map<Integer, SortedSet<String>> targets = new HashMap<>();
@@ -170,6 +203,9 @@ public final class Andersen {
         if (d.cardinality() != before) {
           enqueue(dst);
         }
+      }
+      for (Map.Entry<Integer, BitSet> e : List.copyOf(filterTo.get(c).entrySet())) {
+        filterInto(e.getKey(), p, e.getValue());
       }
     }
     Map<String, Set<String>> out = new HashMap<>();

@@ -67,7 +67,7 @@ public abstract class FrontendConformanceTest {
       """;
 
   /** The snippets of the conformance cases, by case name (each with {@link #SERVER}). */
-  public static final Map<String, String> CASES = new TreeMap<>(Map.of(
+  public static final Map<String, String> CASES = new TreeMap<>(Map.ofEntries(Map.entry(
       "lambda", """
           package demo;
           public class Lambdas {
@@ -79,8 +79,8 @@ public abstract class FrontendConformanceTest {
             static void work(Srv.Req r, int n) {}
             static void main() { Srv.queue(new Srv.Req(), Lambdas::start); }
           }
-          """,
-      "methodReference", """
+          """),
+      Map.entry("methodReference", """
           package demo;
           public class Refs {
             static void start(Srv.Req r) { Srv.queue(r, Refs::parse); }
@@ -88,8 +88,8 @@ public abstract class FrontendConformanceTest {
             void respond(Srv.Req r) {}
             static void main(Srv.Req r) { Srv.queue(r, Refs::start); }
           }
-          """,
-      "stageObject", """
+          """),
+      Map.entry("stageObject", """
           package demo;
           public class Objects {
             static final class Parse implements Srv.Handler { public void handle(Srv.Req r) {} }
@@ -102,8 +102,8 @@ public abstract class FrontendConformanceTest {
               Srv.queue(r, h);
             }
           }
-          """,
-      "handlerMap", """
+          """),
+      Map.entry("handlerMap", """
           package demo;
           import java.util.HashMap;
           import java.util.Map;
@@ -124,8 +124,8 @@ public abstract class FrontendConformanceTest {
             static void d(Srv.Req r) {}
             static void missing(Srv.Req r) {}
           }
-          """,
-      "recursion", """
+          """),
+      Map.entry("recursion", """
           package demo;
           public class Rec {
             static int depth(int n) { return n == 0 ? 0 : 1 + depth(n - 1); }
@@ -134,8 +134,8 @@ public abstract class FrontendConformanceTest {
             static void stage(Srv.Req r) { depth(3); new Rec().even(4); }
             static void main() { Srv.queue(new Srv.Req(), Rec::stage); }
           }
-          """,
-      "errorPathFree", """
+          """),
+      Map.entry("errorPathFree", """
           package demo;
           public class Pipeline {
             static void accept(Srv.Req r) {
@@ -156,8 +156,8 @@ public abstract class FrontendConformanceTest {
             }
             static void main() { Srv.queue(new Srv.Req(), Pipeline::accept); }
           }
-          """,
-      "tryCatch", """
+          """),
+      Map.entry("tryCatch", """
           package demo;
           public class Guarded {
             static void accept(Srv.Req r) {
@@ -179,8 +179,8 @@ public abstract class FrontendConformanceTest {
             static void done(Srv.Req r) {}
             static void main() { Srv.queue(new Srv.Req(), Guarded::accept); }
           }
-          """,
-      "nullGuard", """
+          """),
+      Map.entry("nullGuard", """
           package demo;
           public class Guard {
             static void accept(Srv.Req r) {
@@ -196,7 +196,114 @@ public abstract class FrontendConformanceTest {
             }
             static void main() { Srv.queue(new Srv.Req(), Guard::accept); }
           }
-          """));
+          """),
+      Map.entry("castFromLibrary", """
+          package demo;
+          import java.nio.ByteBuffer;
+          import java.util.ArrayDeque;
+          import org.broomstick.annotations.*;
+          public class Casts {
+            public interface Stage { void run(Conn c); }
+            public static final class Conn { public ByteBuffer in; public Stage next; }
+            static final ArrayDeque<Object> EVENTS = new ArrayDeque<>();
+            @QueueStage static void queue(@QueueStage.Task Conn c, @QueueStage.Stage Stage s) { c.next = s; EVENTS.addLast(c); }
+            @Malloc static Conn conn() { return new Conn(); }
+            @Free static void free(Conn c) {}
+            static void accept(Conn l) {
+              Conn c = conn();
+              c.in = Srv.buffer(64);
+              EVENTS.addLast(Srv.buffer(16));
+              queue(c, Casts::close);
+            }
+            static void close(Conn c) {
+              Srv.release(c.in);
+              free(c);
+            }
+            static void loop() {
+              Conn c = (Conn) EVENTS.pollFirst();
+              c.next.run(c);
+            }
+            static void main() { queue(new Conn(), Casts::accept); }
+          }
+          """),
+      Map.entry("copiesOnly", """
+          package demo;
+          import java.io.IOException;
+          import java.nio.ByteBuffer;
+          import java.nio.channels.SocketChannel;
+          import org.broomstick.annotations.*;
+          public class Owned {
+            public interface Stage { void run(Conn c); }
+            public static final class Conn { public SocketChannel ch; public Part part; }
+            public static final class Part { public ByteBuffer data; }
+            static Object lock;
+            @QueueStage static void queue(@QueueStage.Task Conn c, @QueueStage.Stage Stage s) {}
+            @Malloc static Part part() { return new Part(); }
+            @Free static void drop(Part p) {}
+            static void read(Conn c) {
+              Part p = part();
+              p.data = Srv.buffer(64);
+              c.part = p;
+              try {
+                c.ch.read(p.data);
+              } catch (IOException e) {
+                // dropped by done all the same
+              }
+              lock = c.ch.blockingLock();
+              queue(c, Owned::done);
+            }
+            static void done(Conn c) {
+              Part p = c.part;
+              if (p == null) {
+                return;
+              }
+              Srv.release(p.data);
+              drop(p);
+            }
+            static void main(Conn c) throws IOException {
+              c.ch = SocketChannel.open();
+              queue(c, Owned::read);
+            }
+          }
+          """),
+      Map.entry("recordConstructors", """
+          package demo;
+          public class Records {
+            public record Options(int port, String name) {
+              public Options {
+                if (port < 0) {
+                  throw new IllegalArgumentException("port < 0");
+                }
+                check(name);
+              }
+              public Options(int port) {
+                this(port, "default");
+              }
+              static void check(String name) {}
+            }
+            static void start(Srv.Req r) {
+              new Options(80);
+              new Options(81, "x");
+            }
+            static void main() { Srv.queue(new Srv.Req(), Records::start); }
+          }
+          """),
+      Map.entry("libraryView", """
+          package demo;
+          import java.util.HashMap;
+          import java.util.Map;
+          public class Views {
+            static final Map<String, Srv.Handler> ROUTES = new HashMap<>();
+            static { ROUTES.put("/a", Views::a); }
+            static void route(Srv.Req r) {
+              for (Map.Entry<String, Srv.Handler> e : ROUTES.entrySet()) {
+                Srv.queue(r, e.getValue());
+              }
+            }
+            static void a(Srv.Req r) {}
+            static void main() { Srv.queue(new Srv.Req(), Views::route); }
+          }
+          """)));
 
   // ------------------------------------------------------------------ what both must agree on
 
@@ -327,6 +434,41 @@ public abstract class FrontendConformanceTest {
     assertThat(v.classes()).containsEntry(buf, "per-task");
   }
 
+  @Test
+  void aValueCastToAProgramClassHoldsOnlyItsObjects() throws Exception {
+    // The queue also carries a buffer, but the cast value is a connection: its free has one
+    // candidate, so the connection is per-task; the buffer stays in the queue and is global.
+    View v = view("castFromLibrary");
+    assertThat(v.classes()).containsEntry("demo/Casts.java:13#Casts.conn", "per-task")
+        .containsEntry("demo/Casts.java:14#Srv.buffer", "per-task")
+        .containsEntry("demo/Casts.java:15#Srv.buffer", "global-final");
+    assertThat(v.liveIn().get("Casts.close"))
+        .containsExactly("demo/Casts.java:13#Casts.conn", "demo/Casts.java:14#Srv.buffer", "demo/Casts.java:15#Srv.buffer");
+  }
+
+  @Test
+  void aChannelReadKeepsNoBufferSoAPartOwnsItsBuffer() throws Exception {
+    // ch.read(buffer) copies bytes; what the channel hands back later (its lock) is not the
+    // buffer, so the buffer is held only by the part, and the null guard drops both.
+    View v = view("copiesOnly");
+    assertThat(v.classes()).containsEntry("demo/Owned.java:15#Owned.part", "per-task")
+        .containsEntry("demo/Owned.java:16#Srv.buffer", "per-task");
+  }
+
+  @Test
+  void aRecordsCompactConstructorIsItsCanonicalConstructor() throws Exception {
+    // javac compiles the compact form into the canonical constructor, which the other one calls
+    assertThat(view("recordConstructors").callEdges()).contains(
+        "Records.start -> Records$Options.<init>", "Records$Options.<init> -> Records$Options.<init>",
+        "Records$Options.<init> -> Records$Options.check");
+  }
+
+  @Test
+  void aViewOfALibraryObjectSharesItsContent() throws Exception {
+    // entrySet() is not the map itself (a Set is not a Map) but hands back what the map holds.
+    assertThat(view("libraryView").eventEdges()).contains("Views.route -> Views.a");
+  }
+
   // ------------------------------------------------------------------ fixtures
 
   private static final Pattern TYPE = Pattern.compile("(?m)^(?:public |final |abstract )*(?:class|interface|record|enum) (\\w+)");
@@ -345,8 +487,11 @@ public abstract class FrontendConformanceTest {
     return src;
   }
 
-  /** Compiles the sources under {@code src} with javac ({@code -g}) next to it; the class directory. */
-  public static Path compile(Path src) throws IOException {
+  /**
+   * Compiles the sources under {@code src} with javac ({@code -g}) next to it, against the
+   * annotations and {@code classpath}; the class directory.
+   */
+  public static Path compile(Path src, Path... classpath) throws IOException {
     Path classes = Files.createDirectories(src.resolveSibling("classes"));
     List<Path> files = new ArrayList<>();
     try (var walk = Files.walk(src)) {
@@ -356,7 +501,11 @@ public abstract class FrontendConformanceTest {
     DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
     try (StandardJavaFileManager fm = javac.getStandardFileManager(diags, Locale.ROOT, null)) {
       fm.setLocation(StandardLocation.CLASS_OUTPUT, List.of(classes.toFile()));
-      fm.setLocation(StandardLocation.CLASS_PATH, List.of(annotations().toFile()));
+      List<java.io.File> cp = new ArrayList<>(List.of(annotations().toFile()));
+      for (Path p : classpath) {
+        cp.add(p.toFile());
+      }
+      fm.setLocation(StandardLocation.CLASS_PATH, cp);
       boolean ok = javac.getTask(null, fm, diags, List.of("--release", "17", "-proc:none", "-g"), null,
           fm.getJavaFileObjectsFromPaths(files)).call();
       assertThat(ok).as("javac: %s", diags.getDiagnostics()).isTrue();

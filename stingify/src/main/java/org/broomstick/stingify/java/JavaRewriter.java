@@ -239,6 +239,8 @@ public final class JavaRewriter {
       }
       String ids = ids() + "." + id;
       List<Expression> args = call.getArguments();
+      // The model counts an instance method's receiver as argument 0; the call's arguments do not.
+      int size = a.sizeParam() - (a.args() == null ? 0 : Math.max(0, a.args().size() - args.size()));
       String text;
       if (a.wrapper() != null) {
         // Figure 7.5: the caller expects what the allocator makes of a raw buffer.
@@ -249,7 +251,7 @@ public final class JavaRewriter {
         }
         StringBuilder w = new StringBuilder(a.wrapper()).append('(').append(stingy()).append(".alloc(").append(ids).append(')');
         for (int i = 0; i < args.size(); i++) {
-          if (i != a.sizeParam()) {
+          if (i != size) {
             w.append(", ").append(p.text(args.get(i)));
           }
         }
@@ -257,11 +259,11 @@ public final class JavaRewriter {
       } else if (a.sizeBytes() != null) {
         text = stingy() + ".alloc(" + ids + ")";
       } else if (a.sizeHint() != null) {
-        if (a.sizeParam() < 0 || a.sizeParam() >= args.size()) {
+        if (size < 0 || size >= args.size()) {
           warning(a.line(), "stingify.unexpected-text", "the size argument of " + a.id() + " is not known; not rewritten");
           return;
         }
-        text = stingy() + ".alloc(" + ids + ", " + p.text(args.get(a.sizeParam())) + ")";
+        text = stingy() + ".alloc(" + ids + ", " + p.text(args.get(size)) + ")";
       } else {
         note(a.line(), "stingify.left-alone",
             "allocation of " + a.id() + " has no constant size and no @StingySize hint; left to " + a.allocator());

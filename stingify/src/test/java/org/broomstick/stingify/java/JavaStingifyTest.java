@@ -115,6 +115,50 @@ class JavaStingifyTest {
   }
 
   @Test
+  void anInstanceAllocatorsSizeIsItsCallArgumentNotTheReceiver() throws Exception {
+    // The model counts the receiver as argument 0 (nio-httpd's buffer(n) is an instance method).
+    String iface = """
+          public interface Handler { void handle(Req r); }
+          public static final class Req { ByteBuffer line; }
+          @QueueStage public static void queue(@QueueStage.Task Req r, @QueueStage.Stage Handler h) {}
+          @Malloc ByteBuffer buffer(@Malloc.Size int n) { return ByteBuffer.allocateDirect(n); }
+          @Free void release(ByteBuffer b) {}
+          static final Srv S = new Srv();
+        """;
+    h().rewrite("""
+        package demo;
+        import java.nio.ByteBuffer;
+        import org.broomstick.annotations.*;
+        public final class Srv {
+        """ + iface + """
+          static void done(Req r) { S.release(r.line); }
+          static void start(Req r, int n) {
+            @StingySize(148) ByteBuffer line = S.buffer(n + 1);
+            r.line = line;
+            queue(r, Srv::done);
+          }
+          public static void main(String[] a) { queue(new Req(), r -> start(r, 9)); }
+        }
+        """, """
+        package demo;
+        import java.nio.ByteBuffer;
+        import org.broomstick.annotations.*;
+        import broomstick.generated.Ids;
+        import org.broomstick.runtime.Stingy;
+        public final class Srv {
+        """ + iface + """
+          static void done(Req r) { Stingy.free(r.line); }
+          static void start(Req r, int n) {
+            @StingySize(148) ByteBuffer line = Stingy.alloc(Ids.SRV_JAVA_13_SRV_BUFFER, n + 1);
+            r.line = line;
+            queue(r, Srv::done);
+          }
+          public static void main(String[] a) { queue(new Req(), r -> start(r, 9)); }
+        }
+        """);
+  }
+
+  @Test
   void twoCallsOfTheAllocatorOnOneLineAreReportedAndLeftAlone() throws Exception {
     List<Finding> f = h().unchanged("""
         package demo;

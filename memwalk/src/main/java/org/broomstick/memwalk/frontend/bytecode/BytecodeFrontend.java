@@ -18,6 +18,7 @@ import org.broomstick.memwalk.diag.Diagnostics;
 import org.broomstick.memwalk.diag.InputException;
 import org.broomstick.memwalk.frontend.c.PathDisplay;
 import org.broomstick.memwalk.frontend.ContentHash;
+import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.AllocSite;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
@@ -130,6 +131,7 @@ public final class BytecodeFrontend {
     // Pass 1: what the program instantiates (rapid type analysis) and its lambdas.
     Set<String> instantiated = new TreeSet<>();
     List<Dispatch.LambdaSite> lambdas = new ArrayList<>();
+    Set<String> markedLambdas = new TreeSet<>();
     Map<String, String> newSites = new TreeMap<>(); // abstract object -> class
     int methods = 0;
     for (ClassPath.AppClass a : cp.appClasses().values()) {
@@ -145,6 +147,9 @@ public final class BytecodeFrontend {
             Dispatch.LambdaSite l = Lowering.lambdaSite(indy);
             if (l != null) {
               lambdas.add(l);
+              if (indy.bsm.getName().equals("altMetafactory")) {
+                markedLambdas.add(l.impl()); // serializable or with marker interfaces
+              }
             }
           }
         }
@@ -155,7 +160,8 @@ public final class BytecodeFrontend {
     // Pass 2: the bodies.
     Set<Constraint> constraints = new LinkedHashSet<>();
     Map<String, String> names = new HashMap<>();
-    Lowering lowering = new Lowering(cp, dispatch, spec, declared.methodHints(), constraints, names, diags);
+    TypeTests typeTests = typeTests(cp, newSites, lambdas, markedLambdas);
+    Lowering lowering = new Lowering(cp, dispatch, spec, declared.methodHints(), constraints, names, diags, typeTests);
     Map<String, Function> functions = new TreeMap<>();
     List<CallSite> calls = new ArrayList<>();
     List<FieldStore> stores = new ArrayList<>();
@@ -220,6 +226,9 @@ public final class BytecodeFrontend {
     diags.addAll(bound.diagnostics());
     constraints.removeAll(bound.superseded());
     constraints.addAll(bound.constraints());
+    typeTests.mallocs(bound.allocs(), calls, n -> n);
+    typeTests.libraryObjects(constraints);
+    constraints.addAll(typeTests.filters());
     Set<String> known = new java.util.HashSet<>();
     functions.values().forEach(f -> known.add(f.name()));
     diags.addAll(SpecCheck.unknownFunctions(spec, known));
@@ -286,6 +295,44 @@ public final class BytecodeFrontend {
         }
       });
     }
+  }
+
+  /** What the objects of the program may be instances of (see {@link TypeTests}): news and lambdas. */
+  private static TypeTests typeTests(
+      ClassPath cp, Map<String, String> newSites, List<Dispatch.LambdaSite> lambdas, Set<String> markedLambdas) {
+    TypeTests types = new TypeTests(new TypeTests.Hierarchy() {
+      @Override
+      public Set<String> supertypes(String type) {
+        Set<String> s = cp.supertypes(type);
+        return s.stream().allMatch(t -> cp.find(t) != null) ? s : null;
+      }
+
+      @Override
+      public boolean isApp(String type) {
+        return cp.appClasses().containsKey(type);
+      }
+
+      @Override
+      public boolean isInterface(String type) {
+        return cp.find(type) == null || cp.isInterface(type);
+      }
+
+      @Override
+      public boolean isFinal(String type) {
+        ClassNode n = cp.find(type);
+        return n != null && (n.access & Opcodes.ACC_FINAL) != 0;
+      }
+
+      @Override
+      public String object() {
+        return "java/lang/Object";
+      }
+    });
+    newSites.forEach((object, cls) -> {
+      types.exact(object, cls);
+    });
+    lambdas.forEach(l -> types.exact(Constraint.function(l.impl()), markedLambdas.contains(l.impl()) ? null : l.iface()));
+    return types;
   }
 
   /** A generic interface's erased method is a bridge in the class: the stage is what it calls. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.broomstick.memwalk.diag.Diagnostics;
+import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.Argument;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
@@ -68,13 +69,15 @@ final class Lowering {
   private final Set<Constraint> constraints;
   private final Map<String, String> names;
   private final Diagnostics diags;
+  /** The type tests on library results (filled while lowering; resolved by the frontend). */
+  final TypeTests typeTests;
 
   /**
    * @param constraints where every body's constraints go
    * @param names filled with the name of every function id a call may reach
    */
   Lowering(ClassPath cp, Dispatch dispatch, ServerSpec spec, Map<String, Hints> methodHints,
-      Set<Constraint> constraints, Map<String, String> names, Diagnostics diags) {
+      Set<Constraint> constraints, Map<String, String> names, Diagnostics diags, TypeTests typeTests) {
     this.cp = cp;
     this.dispatch = dispatch;
     this.spec = spec;
@@ -84,6 +87,7 @@ final class Lowering {
     this.constraints = constraints;
     this.names = names;
     this.diags = diags;
+    this.typeTests = typeTests;
   }
 
   // ------------------------------------------------------------------ locations
@@ -329,7 +333,12 @@ final class Lowering {
       }
       switch (op) {
         case Opcodes.ALOAD -> copyAll(t(i), f.getLocal(((VarInsnNode) insn).var));
-        case Opcodes.ASTORE, Opcodes.CHECKCAST -> copyAll(t(i), top(f, 0));
+        case Opcodes.ASTORE -> copyAll(t(i), top(f, 0));
+        case Opcodes.CHECKCAST -> {
+          // A value that passed a cast to a class of the program is an instance of it (TypeTests).
+          String type = ((TypeInsnNode) insn).desc;
+          copyAll(cp.appClasses().containsKey(type) ? typeTests.test(t(i), type, t(i) + ".c") : t(i), top(f, 0));
+        }
         case Opcodes.DUP, Opcodes.DUP_X1, Opcodes.DUP_X2, Opcodes.DUP2, Opcodes.DUP2_X1, Opcodes.DUP2_X2, Opcodes.SWAP -> {
           // The copies all name this instruction as their source, so its cell holds what was
           // copied: DUP, DUP_X1 and DUP_X2 copy only the top value (the values they skip are
@@ -486,8 +495,9 @@ final class Lowering {
       if (f != null) {
         // Strings and boxes hold no program objects: library code cannot hand one back through them.
         List<String> libraryArgs = new ArrayList<>(argCells);
+        boolean keepsNone = TypeTests.keepsNoArgument(owner, mi.name);
         for (int k = receiver ? 1 : 0; k < n; k++) {
-          if (holdsNothing(types[k - (receiver ? 1 : 0)])) {
+          if (keepsNone || holdsNothing(types[k - (receiver ? 1 : 0)])) {
             libraryArgs.set(k, null);
           }
         }
@@ -496,7 +506,7 @@ final class Lowering {
           if (tg.app()) {
             bind(i, tg, receiver, argCells, result);
           } else {
-            library(i, receiver, libraryArgs, libraryResult);
+            library(i, receiver, libraryArgs, libraryResult, owner, Type.getReturnType(mi.desc));
           }
         }
       }
@@ -571,9 +581,13 @@ final class Lowering {
     /**
      * A library method is not analysed: whatever it is given may be kept in its receiver (or, for
      * a static method, in an object of its own) and come back from it, directly or as a member of
-     * what was given (a collection copied into another).
+     * what was given (a collection copied into another). What comes back is of the declared return
+     * type ({@link TypeTests}): the receiver itself when the types are related (a buffer's {@code
+     * flip()}, a queue's {@code pollFirst()}), otherwise a view of it, an object of its own whose
+     * content is the receiver's (a map's {@code entrySet()}); the rest only if it passes the test.
      */
-    private void library(int i, boolean receiver, List<String> args, String result) {
+    private void library(int i, boolean receiver, List<String> args, String result, String owner, Type returns) {
+      String type = returns.getSort() == Type.OBJECT ? returns.getInternalName() : null;
       String bag;
       int first;
       if (receiver) {
@@ -581,12 +595,15 @@ final class Lowering {
         first = 1;
       } else {
         bag = t(i) + ".lib";
-        constraints.add(new Constraint.AddressOf(bag, "lib:" + id + "#" + i));
+        String object = "lib:" + id + "#" + i;
+        constraints.add(new Constraint.AddressOf(bag, object));
+        typeTests.subtypeOf(object, type); // what it returns, made by the library
         first = 0;
       }
       if (bag == null) {
         return;
       }
+      String candidates = typeTests.test(result, type, t(i) + ".r");
       for (int k = first; k < args.size(); k++) {
         String a = args.get(k);
         if (a == null) {
@@ -596,12 +613,23 @@ final class Lowering {
         String members = t(i) + ".m" + k;
         constraints.add(new Constraint.Load(members, a));
         constraints.add(new Constraint.Store(bag, members));
-        copy(result, a);
+        copy(candidates, a);
       }
-      if (result != null) {
+      if (result == null) {
+        return;
+      }
+      constraints.add(new Constraint.Load(candidates, bag));
+      if (!receiver || typeTests.mayReturnReceiver(owner, type)) {
         copy(result, bag);
-        constraints.add(new Constraint.Load(result, bag));
+        return;
       }
+      constraints.add(new Constraint.AddressOf(result, "view:" + id + "#" + i));
+      String in = t(i) + ".vin";
+      String out = t(i) + ".vout";
+      constraints.add(new Constraint.Load(in, bag));
+      constraints.add(new Constraint.Store(result, in));
+      constraints.add(new Constraint.Load(out, result));
+      constraints.add(new Constraint.Store(bag, out));
     }
 
     /** Hints on the local variable or field the call's value goes to right away. */

@@ -6,6 +6,7 @@ import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.Problem;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.CompactConstructorDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.EnumDeclaration;
 import com.github.javaparser.ast.body.FieldDeclaration;
@@ -56,6 +57,7 @@ import org.broomstick.memwalk.diag.Diagnostic;
 import org.broomstick.memwalk.diag.Diagnostics;
 import org.broomstick.memwalk.diag.InputException;
 import org.broomstick.memwalk.frontend.c.PathDisplay;
+import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.Constraint;
 import org.broomstick.memwalk.model.FlowGraph;
 import org.broomstick.memwalk.model.FrameSource;
@@ -238,7 +240,8 @@ public final class SourceFrontend {
     SourceDispatch dispatch = new SourceDispatch(tree, instantiated, new ArrayList<>(fns.values()));
 
     // Pass 2: the bodies.
-    SourceLowering lowering = new SourceLowering(tree, spec, declared.methodHints(), methodOfNode, fns, dispatch, diags);
+    TypeTests typeTests = typeTests(tree);
+    SourceLowering lowering = new SourceLowering(tree, spec, declared.methodHints(), methodOfNode, fns, dispatch, diags, typeTests);
     for (SourceTree.AppType t : tree.types.values()) {
       if (!SourceLowering.isLocal(t)) {
         lowering.lowerType(t);
@@ -277,6 +280,11 @@ public final class SourceFrontend {
     diags.addAll(bound.diagnostics());
     lowering.constraints.removeAll(bound.superseded());
     lowering.constraints.addAll(bound.constraints());
+    lowering.newSites.forEach(typeTests::exact);
+    fns.values().forEach(f -> typeTests.exact(Constraint.function(f.impl()), f.iface()));
+    typeTests.mallocs(bound.allocs(), lowering.calls, n -> n.replace('/', '.'));
+    typeTests.libraryObjects(lowering.constraints);
+    lowering.constraints.addAll(typeTests.filters());
     Set<String> known = new java.util.HashSet<>();
     functions.values().forEach(f -> known.add(f.name()));
     diags.addAll(SpecCheck.unknownFunctions(spec, known));
@@ -348,6 +356,14 @@ public final class SourceFrontend {
     String simple = t.simple();
     List<Node> members = SourceLowering.members(t);
     boolean hasConstructor = false;
+    Node compact = null; // a record's compact canonical constructor
+    String canonical = null; // a record's canonical constructor's descriptor
+    if (t.node instanceof RecordDeclaration r) {
+      StringBuilder d = new StringBuilder("("); // records have no hidden parameters
+      r.getParameters().forEach(p -> d.append(tree.paramDescriptor(p)));
+      canonical = d.append(")V").toString();
+    }
+    boolean hasCanonical = false;
     boolean clinit = t.node instanceof EnumDeclaration;
     int hidden = t.hasOuterInstance ? 1 : t.node instanceof EnumDeclaration ? 2 : 0;
     String hiddenDesc = t.hasOuterInstance && t.outer != null ? "L" + t.outer.binary.replace('.', '/') + ";"
@@ -369,8 +385,11 @@ public final class SourceFrontend {
         StringBuilder d = new StringBuilder("(").append(hiddenDesc);
         cd.getParameters().forEach(p -> d.append(tree.paramDescriptor(p)));
         d.append(")V");
+        hasCanonical |= d.toString().equals(canonical);
         add(t, new SourceTree.AppMethod(t.binary + ".<init>" + d, simple + ".<init>", "<init>", d.toString(), false, false, cd, t,
             SourceTree.Kind.CONSTRUCTOR, hidden, cd.getParameters().size()), methodOfNode);
+      } else if (n instanceof CompactConstructorDeclaration cc) {
+        compact = cc;
       } else if (n instanceof InitializerDeclaration i && i.isStatic()) {
         clinit = true;
       } else if (n instanceof FieldDeclaration f && (f.isStatic() || t.isInterface)) {
@@ -381,7 +400,9 @@ public final class SourceFrontend {
         }
       }
     }
-    if (!t.isInterface && !hasConstructor) {
+    // A record has its canonical constructor unless one is declared in full: implicit, or the
+    // compact form's body followed by the field assignments.
+    if (!t.isInterface && (!hasConstructor || canonical != null && !hasCanonical)) {
       int declared = 0;
       StringBuilder d = new StringBuilder("(").append(hiddenDesc);
       if (t.node instanceof ObjectCreationExpr oce) {
@@ -394,7 +415,7 @@ public final class SourceFrontend {
         r.getParameters().forEach(p -> d.append(tree.paramDescriptor(p)));
       }
       d.append(")V");
-      add(t, new SourceTree.AppMethod(t.binary + ".<init>" + d, simple + ".<init>", "<init>", d.toString(), false, false, null, t,
+      add(t, new SourceTree.AppMethod(t.binary + ".<init>" + d, simple + ".<init>", "<init>", d.toString(), false, false, compact, t,
           SourceTree.Kind.CONSTRUCTOR, hidden, declared), methodOfNode);
     }
     if (t.node instanceof RecordDeclaration r) {
@@ -550,6 +571,51 @@ public final class SourceFrontend {
    * An object of a stage type runs its class's implementation of the type's abstract methods: as
    * the bytecode frontend, each {@code new} of such a class gets those methods as its content.
    */
+  /** The type tests' view of the source tree's types (see {@link TypeTests}). */
+  private static TypeTests typeTests(SourceTree tree) {
+    return new TypeTests(new TypeTests.Hierarchy() {
+      @Override
+      public Set<String> supertypes(String type) {
+        Set<String> s = tree.supertypes(type);
+        return s.stream().allMatch(t -> t.equals("java.lang.Object") || tree.types.containsKey(t) || tree.libraryType(t) != null)
+            ? s : null;
+      }
+
+      @Override
+      public boolean isApp(String type) {
+        return tree.types.containsKey(type);
+      }
+
+      @Override
+      public boolean isInterface(String type) {
+        SourceTree.AppType t = tree.types.get(type);
+        if (t != null) {
+          return t.isInterface;
+        }
+        var d = tree.libraryType(type);
+        return d == null || d.isInterface();
+      }
+
+      @Override
+      public boolean isFinal(String type) {
+        SourceTree.AppType t = tree.types.get(type);
+        if (t != null) {
+          return t.isFinal;
+        }
+        try { // a JDK class; classes of the classpath's jars count as not final
+          return java.lang.reflect.Modifier.isFinal(Class.forName(type, false, ClassLoader.getPlatformClassLoader()).getModifiers());
+        } catch (ClassNotFoundException | LinkageError e) {
+          return false;
+        }
+      }
+
+      @Override
+      public String object() {
+        return "java.lang.Object";
+      }
+    });
+  }
+
   private static void stageObjects(SourceTree tree, ServerSpec spec, Map<String, String> newSites,
       Set<Constraint> constraints, SourceDispatch dispatch) {
     Set<String> stageTypes = new TreeSet<>();

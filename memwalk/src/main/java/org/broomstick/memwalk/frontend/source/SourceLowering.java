@@ -3,6 +3,7 @@ package org.broomstick.memwalk.frontend.source;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.NodeList;
 import com.github.javaparser.ast.body.BodyDeclaration;
+import com.github.javaparser.ast.body.CompactConstructorDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.github.javaparser.ast.body.EnumConstantDeclaration;
 import com.github.javaparser.ast.body.EnumDeclaration;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.broomstick.memwalk.diag.Diagnostics;
+import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.Argument;
 import org.broomstick.memwalk.model.CallSite;
 import org.broomstick.memwalk.model.Constraint;
@@ -65,6 +67,8 @@ final class SourceLowering {
   private final Map<Node, SourceDispatch.FnObject> fnObjects;
   private final Diagnostics diags;
   private SourceDispatch dispatch;
+  /** The type tests on library results and casts (TypeTests), resolved by the frontend. */
+  final TypeTests typeTests;
 
   final Set<Constraint> constraints = new LinkedHashSet<>();
   final Map<String, String> names = new HashMap<>();
@@ -77,7 +81,7 @@ final class SourceLowering {
   int unresolved;
 
   SourceLowering(SourceTree tree, ServerSpec spec, Map<String, Hints> methodHints, Map<Node, SourceTree.AppMethod> methodOfNode,
-      Map<Node, SourceDispatch.FnObject> fnObjects, SourceDispatch dispatch, Diagnostics diags) {
+      Map<Node, SourceDispatch.FnObject> fnObjects, SourceDispatch dispatch, Diagnostics diags, TypeTests typeTests) {
     this.tree = tree;
     this.spec = spec;
     spec.stageFields().forEach(f -> stageFields.add(f.key()));
@@ -86,6 +90,7 @@ final class SourceLowering {
     this.fnObjects = fnObjects;
     this.dispatch = dispatch;
     this.diags = diags;
+    this.typeTests = typeTests;
   }
 
   /** Local variables visible in a body, and those of the bodies around it (captures). */
@@ -178,7 +183,9 @@ final class SourceLowering {
       }
       NodeList<Parameter> declared = n instanceof MethodDeclaration md ? md.getParameters()
           : n instanceof ConstructorDeclaration cd ? cd.getParameters()
-          : n instanceof LambdaExpr le ? le.getParameters() : new NodeList<>();
+          : n instanceof LambdaExpr le ? le.getParameters()
+          : n instanceof CompactConstructorDeclaration && owner.node instanceof RecordDeclaration r ? r.getParameters()
+          : new NodeList<>();
       for (int i = 0; i < declared.size(); i++) {
         scope.vars().put(declared.get(i).getNameAsString(), Constraint.param(fid, first + i));
         params.add(declared.get(i).getNameAsString());
@@ -238,7 +245,7 @@ final class SourceLowering {
         }
         return;
       }
-      // Implicit: a default, anonymous or canonical record constructor.
+      // Implicit: a default, anonymous or canonical record constructor (or a compact one's body).
       List<String> args = new ArrayList<>();
       int first = 1 + m.hidden();
       if (owner.node instanceof ObjectCreationExpr) {
@@ -248,6 +255,9 @@ final class SourceLowering {
       }
       superCall(args, owner.node instanceof ObjectCreationExpr oce ? oce : null);
       instanceInitialisers();
+      if (m.node() instanceof CompactConstructorDeclaration cc) {
+        statement(cc.getBody()); // its parameters are the record's components, assigned to the fields after it
+      }
       if (owner.node instanceof RecordDeclaration r) {
         for (int i = 0; i < r.getParameters().size(); i++) {
           copy(fieldCell(owner.binary, r.getParameter(i).getNameAsString(), false), Constraint.param(fid, first + i));
@@ -260,6 +270,13 @@ final class SourceLowering {
       eci.getArguments().forEach(a -> args.add(expr(a)));
       ResolvedConstructorDeclaration rc = SourceTree.attempt(eci::resolve);
       String target = rc == null ? null : constructorId(rc);
+      if (target == null && eci.isThis()) {
+        // The solver does not see a record's canonical constructor (implicit or compact): the one
+        // constructor of this class with that many parameters.
+        List<SourceTree.AppMethod> arity = owner.methods.stream()
+            .filter(c -> c.kind() == SourceTree.Kind.CONSTRUCTOR && c.declared() == eci.getArguments().size()).toList();
+        target = arity.size() == 1 ? arity.get(0).id() : null;
+      }
       if (target == null) {
         superCall(args, null);
         return;
@@ -757,7 +774,10 @@ final class SourceLowering {
         return null;
       }
       if (e instanceof CastExpr c) {
-        return expr(c.getExpression());
+        String value = expr(c.getExpression());
+        String type = tree.binaryOf(SourceTree.attempt(() -> c.getType().resolve()));
+        String from = tree.binaryOf(SourceTree.attempt(() -> c.getExpression().calculateResolvedType()));
+        return cast(value, type, from);
       }
       if (e instanceof EnclosedExpr p) {
         return expr(p.getInner());
@@ -1021,6 +1041,20 @@ final class SourceLowering {
           simple(target.substring(0, target.indexOf(".<init>"))) + ".<init>");
     }
 
+    /**
+     * A value that passed a cast to a class of the program is an instance of it (TypeTests): where
+     * javac puts a {@code checkcast}, a cast or a generic call whose static type is narrower than
+     * {@code from}, the type the value has.
+     */
+    String cast(String value, String type, String from) {
+      if (value == null || type == null || !tree.types.containsKey(type) || from != null && tree.isSubtype(from, type)) {
+        return value;
+      }
+      String cell = t();
+      copy(typeTests.test(cell, type, cell + ".c"), value);
+      return cell;
+    }
+
     String call(MethodCallExpr mc) {
       ResolvedMethodDeclaration rm = SourceTree.attempt(mc::resolve);
       Expression scopeExpr = mc.getScope().orElse(null);
@@ -1147,8 +1181,9 @@ final class SourceLowering {
       }
       String libraryResult = rt != null && holdsNothing(rt) ? null : result;
       finishCall(mc, declaredId, targets, cells, argTexts(isStatic ? null : scopeExpr == null ? "this" : unit.source(scopeExpr),
-          cells.size(), mc.getArguments()), !isStatic, result, calleeText, libraryResult, rm);
-      return result;
+          cells.size(), mc.getArguments()), !isStatic, result, calleeText, libraryResult, rm, isStatic ? declaring : ownerType);
+      // javac's checkcast after a generic call: its static type is narrower than the erased one.
+      return cast(result, tree.binaryOf(SourceTree.attempt(mc::calculateResolvedType)), rt == null ? null : tree.binaryOf(rt));
     }
 
     /**
@@ -1221,11 +1256,11 @@ final class SourceLowering {
 
     void finishCall(Node at, String declaredId, List<SourceDispatch.Target> targets, List<String> cells, List<String[]> texts,
         boolean receiver, String result, String calleeText) {
-      finishCall(at, declaredId, targets, cells, texts, receiver, result, calleeText, result, null);
+      finishCall(at, declaredId, targets, cells, texts, receiver, result, calleeText, result, null, null);
     }
 
     void finishCall(Node at, String declaredId, List<SourceDispatch.Target> targets, List<String> cells, List<String[]> texts,
-        boolean receiver, String result, String calleeText, String libraryResult, ResolvedMethodDeclaration rm) {
+        boolean receiver, String result, String calleeText, String libraryResult, ResolvedMethodDeclaration rm, String owner) {
       int ord = ordinal++;
       flow.event(ord);
       codeBytes += 2;
@@ -1243,12 +1278,16 @@ final class SourceLowering {
         }
       }
       List<String> libraryArgs = new ArrayList<>(cells);
+      String returns = null;
       if (rm != null) {
         int first = receiver ? 1 : 0;
+        boolean keepsNone = owner != null && TypeTests.keepsNoArgument(owner, rm.getName());
+        ResolvedType rt = SourceTree.attempt(rm::getReturnType);
+        returns = rt == null || !(rt.isReferenceType() || rt.isTypeVariable()) ? null : tree.binaryOf(rt);
         for (int k = first; k < libraryArgs.size(); k++) {
           int pk = k - first;
           ResolvedType pt = pk < rm.getNumberOfParams() ? SourceTree.attempt(() -> rm.getParam(pk).getType()) : null;
-          if (pt != null && holdsNothing(pt)) {
+          if (keepsNone || pt != null && holdsNothing(pt)) {
             libraryArgs.set(k, null);
           }
         }
@@ -1257,7 +1296,7 @@ final class SourceLowering {
         if (tg.app()) {
           bind(tg, cells, result);
         } else {
-          library(at, receiver, libraryArgs, libraryResult);
+          library(at, receiver, libraryArgs, libraryResult, owner, returns);
         }
       }
       List<Argument> args = new ArrayList<>();
@@ -1315,7 +1354,7 @@ final class SourceLowering {
     }
 
     /** A library method: see the bytecode frontend's {@code Lowering.library}. */
-    void library(Node at, boolean receiver, List<String> args, String result) {
+    void library(Node at, boolean receiver, List<String> args, String result, String owner, String type) {
       String bag;
       int first;
       String here = t();
@@ -1324,12 +1363,15 @@ final class SourceLowering {
         first = 1;
       } else {
         bag = here + ".lib";
-        constraints.add(new Constraint.AddressOf(bag, "lib:" + fid + "#" + position(at)));
+        String object = "lib:" + fid + "#" + position(at);
+        constraints.add(new Constraint.AddressOf(bag, object));
+        typeTests.subtypeOf(object, type);
         first = 0;
       }
       if (bag == null) {
         return;
       }
+      String candidates = typeTests.test(result, type, here + ".r");
       for (int k = first; k < args.size(); k++) {
         String a = args.get(k);
         if (a == null) {
@@ -1339,12 +1381,21 @@ final class SourceLowering {
         String members = here + ".m" + k;
         constraints.add(new Constraint.Load(members, a));
         constraints.add(new Constraint.Store(bag, members));
-        copy(result, a);
+        copy(candidates, a);
       }
-      if (result != null) {
+      if (result == null) {
+        return;
+      }
+      constraints.add(new Constraint.Load(candidates, bag));
+      if (!receiver || typeTests.mayReturnReceiver(owner, type)) {
         copy(result, bag);
-        constraints.add(new Constraint.Load(result, bag));
+        return;
       }
+      constraints.add(new Constraint.AddressOf(result, "view:" + fid + "#" + position(at)));
+      constraints.add(new Constraint.Load(here + ".vin", bag));
+      constraints.add(new Constraint.Store(result, here + ".vin"));
+      constraints.add(new Constraint.Load(here + ".vout", result));
+      constraints.add(new Constraint.Store(bag, here + ".vout"));
     }
 
     String stageCell(String value) {

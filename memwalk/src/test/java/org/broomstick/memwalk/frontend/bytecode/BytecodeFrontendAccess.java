@@ -9,7 +9,8 @@ import org.broomstick.memwalk.spec.ServerSpec;
 public final class BytecodeFrontendAccess {
   private BytecodeFrontendAccess() {}
 
-  public static Program load(Path classes) {
-    return BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(), ServerSpec.EMPTY, null, classes)).program();
+  public static Program load(Path classes, Path... classpath) {
+    return BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(classpath), ServerSpec.EMPTY, null, classes))
+        .program();
   }
 }

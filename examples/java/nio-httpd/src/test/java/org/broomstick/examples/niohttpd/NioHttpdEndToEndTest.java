@@ -2,7 +2,6 @@ package org.broomstick.examples.niohttpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -36,13 +35,10 @@ class NioHttpdEndToEndTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void plainAndStingyGiveTheSameResponses() throws Exception {
-    Path root = Files.createDirectories(dir.resolve("files"));
-    byte[] hello = resource("files/hello.txt");
-    byte[] big = resource("files/big.txt");
-    Files.write(root.resolve("hello.txt"), hello);
-    Files.write(root.resolve("big.txt"), big);
-    Files.writeString(dir.resolve("pom.xml"), "outside the root\n");
-    Files.writeString(root.resolve(".hidden"), "hidden\n");
+    ServedFiles files = ServedFiles.under(dir);
+    Path root = files.root();
+    byte[] hello = files.hello();
+    byte[] big = files.big();
 
     Run plain = drive(options(root, false, 0, BufferSource.DIRECT), hello, big);
     Run stingy = drive(options(root, true, 0, BufferSource.DIRECT), hello, big);
@@ -121,11 +117,5 @@ class NioHttpdEndToEndTest {
       loop.join(10_000);
     }
     return new Run(options, load, server.awaitSummary());
-  }
-
-  private static byte[] resource(String name) throws Exception {
-    try (InputStream in = NioHttpdEndToEndTest.class.getClassLoader().getResourceAsStream(name)) {
-      return in.readAllBytes();
-    }
   }
 }
