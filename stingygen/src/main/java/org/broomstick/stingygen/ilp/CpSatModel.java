@@ -71,6 +71,11 @@ final class CpSatModel {
 
   /** The solution, or null when CP-SAT found none in time. */
   static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers) {
+    return solve(p, hint, seconds, workers, "levels".equals(System.getProperty("broomstick.stingygen.form")));
+  }
+
+  /** {@code levels}: the first solve on {@link LevelModel} when it is small enough, else on {@link RegionModel}. */
+  static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers, boolean levels) {
     loadNatives();
     long t0 = System.nanoTime();
     boolean useBounds = !off("bounds");
@@ -106,8 +111,7 @@ final class CpSatModel {
     String form;
     if (regionForm) {
       Signatures sig = Signatures.of(p, bounds, hint);
-      if ("levels".equals(System.getProperty("broomstick.stingygen.form"))
-          && LevelModel.size(p, sig, bounds) <= LevelModel.MAX_LITERALS) {
+      if (levels && LevelModel.size(p, sig, bounds) <= LevelModel.MAX_LITERALS) {
         lm = new LevelModel(p, bounds, sig, k, hint);
         model = lm.model;
         form = "level form, " + lm.literals + " literals, " + lm.activeConstraints + " stage constraint(s) not implied";
@@ -145,8 +149,8 @@ final class CpSatModel {
     // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
     double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
     String detail = String.format(
-        "CP-SAT %s in %d ms (%s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
-        st, (System.nanoTime() - t0) / 1_000_000,
+        "CP-SAT %s in %d ms (deterministic time %.2f, %s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
+        st, (System.nanoTime() - t0) / 1_000_000, solver.response().getDeterministicTime(),
         form,
         Math.max(1, workers), SEED, k, solver.objectiveValue(), solver.bestObjectiveBound())
         + (keptHint ? "; CP-SAT's best was worse than the greedy hint, which is kept" : "");
