@@ -111,7 +111,7 @@ final class CpSatModel {
     String form;
     if (regionForm) {
       Signatures sig = Signatures.of(p, bounds, hint);
-      if (levels && LevelModel.size(p, sig, bounds) <= LevelModel.MAX_LITERALS) {
+      if (levels && LevelModel.size(p, sig, bounds) <= LevelModel.MAX_SIZE) {
         lm = new LevelModel(p, bounds, sig, k, hint);
         model = lm.model;
         form = "level form, " + lm.literals + " literals, " + lm.activeConstraints + " stage constraint(s) not implied";

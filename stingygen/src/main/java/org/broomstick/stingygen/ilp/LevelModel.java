@@ -30,8 +30,8 @@ import org.broomstick.stingygen.ilp.SizingProblem.Group;
  * region form by a test.
  */
 final class LevelModel {
-  /** Above this many literals the unary form is not built (the region form is used instead). */
-  static final long MAX_LITERALS = Long.getLong("broomstick.stingygen.maxLevelLiterals", 400_000);
+  /** Above this many literals and implications the unary form is not built (the region form is used instead). */
+  static final long MAX_SIZE = Long.getLong("broomstick.stingygen.maxLevelSize", 400_000);
 
   final CpModel model = new CpModel();
   final LinearExpr objective;
@@ -41,7 +41,7 @@ final class LevelModel {
   int activeConstraints;
   int literals;
 
-  /** The number of literals the model would have, to decide whether to build it. */
+  /** The number of literals and level implications the model would have, to decide whether to build it. */
   static long size(SizingProblem p, Signatures sig, Bounds b) {
     long n = 0;
     for (int g = 0; g < sig.minSlots().length; g++) {
