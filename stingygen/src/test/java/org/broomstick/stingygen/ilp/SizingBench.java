@@ -47,14 +47,15 @@ public final class SizingBench {
     };
     for (int[] ns : sizes) {
       for (String model : models) {
+        // without -Dcompare the properties given on the command line are left as they are
         if (model.equals("before")) {
           System.setProperty("broomstick.stingygen.bounds", "false");
-        } else {
+        } else if (model.equals("after")) {
           System.clearProperty("broomstick.stingygen.bounds");
         }
         if (model.equals("levels")) {
           System.setProperty("broomstick.stingygen.form", "levels");
-        } else {
+        } else if (model.equals("region")) {
           System.clearProperty("broomstick.stingygen.form");
         }
         int optimal = 0;
