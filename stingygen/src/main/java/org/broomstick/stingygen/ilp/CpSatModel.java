@@ -30,7 +30,9 @@ import org.broomstick.stingygen.ilp.SizingProblem.Var;
  * objects the objective does not see (live in no stage) get the room left, not an arbitrary count.
  * The first solve is on the equivalent {@link RegionModel} (region sizes and stage minima, with the
  * bounds of {@link Bounds}); the model over the counts described here is what the tie-break solve
- * uses, and the first solve too with {@code -Dbroomstick.stingygen.regionForm=false}.
+ * uses, and the first solve too with {@code -Dbroomstick.stingygen.regionForm=false}. With
+ * {@code -Dbroomstick.stingygen.form=levels} the first solve is on {@link LevelModel}, the same
+ * program in unary literals (measured slower on every generated report, so not the default).
  * Measurements behind these choices: {@code bench/stingygen-sizing.md}.
  */
 final class CpSatModel {
@@ -41,7 +43,8 @@ final class CpSatModel {
   private static final int SEED = 20061;
   // for measurements (bench/stingygen-sizing.md), read at each solve so that one run can compare:
   // -Dbroomstick.stingygen.bounds=false leaves out the bounds and caps of Bounds (and with them the
-  // region form); -Dbroomstick.stingygen.regionForm=false always solves the full model
+  // region form); -Dbroomstick.stingygen.regionForm=false always solves the full model;
+  // -Dbroomstick.stingygen.form=levels solves the region form in unary literals (LevelModel)
   private static boolean off(String name) {
     return "false".equals(System.getProperty("broomstick.stingygen." + name));
   }
@@ -68,6 +71,11 @@ final class CpSatModel {
 
   /** The solution, or null when CP-SAT found none in time. */
   static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers) {
+    return solve(p, hint, seconds, workers, "levels".equals(System.getProperty("broomstick.stingygen.form")));
+  }
+
+  /** {@code levels}: the first solve on {@link LevelModel} when it is small enough, else on {@link RegionModel}. */
+  static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers, boolean levels) {
     loadNatives();
     long t0 = System.nanoTime();
     boolean useBounds = !off("bounds");
@@ -96,17 +104,28 @@ final class CpSatModel {
     long k = exact ? lcm : limit;
 
     boolean regionForm = useBounds && !off("regionForm");
-    CpSolver solver = solver(seconds, workers, regionForm);
     CpModel model;
     RegionModel rm = null;
+    LevelModel lm = null;
     Full full = null;
+    String form;
     if (regionForm) {
-      rm = new RegionModel(p, bounds, k, hint);
-      model = rm.model;
+      Signatures sig = Signatures.of(p, bounds, hint);
+      if (levels && LevelModel.size(p, sig, bounds) <= LevelModel.MAX_SIZE) {
+        lm = new LevelModel(p, bounds, sig, k, hint);
+        model = lm.model;
+        form = "level form, " + lm.literals + " literals, " + lm.activeConstraints + " stage constraint(s) not implied";
+      } else {
+        rm = new RegionModel(p, bounds, sig, k);
+        model = rm.model;
+        form = "region form, " + rm.activeConstraints + " stage constraint(s) not implied";
+      }
     } else {
+      form = "full model";
       full = full(p, hint, useBounds ? bounds.capN : null, hiMs, k);
       model = full.model();
     }
+    CpSolver solver = solver(seconds, workers, regionForm);
     CpSolverStatus st = solver.solve(model);
     if (st == CpSolverStatus.INFEASIBLE) {
       // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
@@ -119,7 +138,7 @@ final class CpSatModel {
     if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
       return null;
     }
-    int[] best = regionForm ? rm.counts(solver::value) : values(solver, full.n());
+    int[] best = lm != null ? lm.counts(solver::booleanValue) : rm != null ? rm.counts(solver::value) : values(solver, full.n());
     boolean keptHint = false;
     if (st != CpSolverStatus.OPTIMAL && p.objective(hint) < p.objective(best)) {
       // a partial hint does not bind the search: never return worse counts than the greedy's
@@ -130,9 +149,9 @@ final class CpSatModel {
     // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
     double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
     String detail = String.format(
-        "CP-SAT %s in %d ms (%s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
-        st, (System.nanoTime() - t0) / 1_000_000,
-        regionForm ? "region form, " + rm.activeConstraints + " stage constraint(s) not implied" : "full model",
+        "CP-SAT %s in %d ms (deterministic time %.2f, %s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
+        st, (System.nanoTime() - t0) / 1_000_000, solver.response().getDeterministicTime(),
+        form,
         Math.max(1, workers), SEED, k, solver.objectiveValue(), solver.bestObjectiveBound())
         + (keptHint ? "; CP-SAT's best was worse than the greedy hint, which is kept" : "");
 
@@ -184,7 +203,8 @@ final class CpSatModel {
         // workers run CP-SAT's parallel portfolio, whose result may differ from run to run
         .setRandomSeed(SEED);
     if (regionForm) {
-      // the region form's LP is small; cuts on it close the gap (bench/stingygen-sizing.md)
+      // the region form's LP is small; cuts on it close the gap (bench/stingygen-sizing.md); the
+      // level form's bound too is best at level 2 (level 1: 30% below the optimum after 10 s)
       solver.getParameters().setLinearizationLevel(2);
     }
     String extra = System.getProperty("broomstick.stingygen.satParameters");

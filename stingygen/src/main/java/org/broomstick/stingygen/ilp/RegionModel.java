@@ -5,10 +5,8 @@ import com.google.ortools.sat.IntVar;
 import com.google.ortools.sat.LinearExpr;
 import com.google.ortools.sat.LinearExprBuilder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.broomstick.stingygen.ilp.SizingProblem.Group;
 import org.broomstick.stingygen.ilp.SizingProblem.Row;
 import org.broomstick.stingygen.ilp.SizingProblem.Var;
@@ -51,8 +49,7 @@ final class RegionModel {
   final CpModel model = new CpModel();
   final LinearExpr objective;
   private final List<IntVar> m = new ArrayList<>();
-  private final List<int[]> stagesOf = new ArrayList<>();
-  private final SizingProblem p;
+  private final Signatures sig;
   private final Bounds bounds;
   /** How many stage (and strict) constraints, and counts, the model keeps. */
   int activeConstraints;
@@ -67,119 +64,44 @@ final class RegionModel {
     return sum <= p.tau();
   }
 
-  /** {@code hint}: feasible counts within the caps (Bounds#project of the greedy counts); only the region sizes are hinted. */
-  RegionModel(SizingProblem p, Bounds b, long k, int[] hint) {
-    this.p = p;
+  /** {@code sig}: from feasible counts within the caps (Bounds#project of the greedy counts); only the region sizes are hinted. */
+  RegionModel(SizingProblem p, Bounds b, Signatures sig, long k) {
     this.bounds = b;
+    this.sig = sig;
     List<Var> vars = p.vars();
     List<Group> regions = p.regions();
-    int[] regionOf = new int[vars.size()];
     IntVar[] slots = new IntVar[regions.size()];
     LinearExprBuilder layout = LinearExpr.newBuilder();
     for (int g = 0; g < slots.length; g++) {
-      long lo = 0;
-      long hi = 0;
-      long hinted = 0;
-      for (int i : regions.get(g).members()) {
-        regionOf[i] = g;
-        lo = Math.max(lo, vars.get(i).perTask());
-        hi = Math.max(hi, b.capN[i] * vars.get(i).perTask());
-        hinted = Math.max(hinted, (long) hint[i] * vars.get(i).perTask());
-      }
-      slots[g] = model.newIntVar(lo, Math.max(lo, hi), "slots_" + g);
-      model.addHint(slots[g], hinted);
+      slots[g] = model.newIntVar(sig.minSlots()[g], sig.maxSlots()[g], "slots_" + g);
+      model.addHint(slots[g], sig.hintSlots()[g]);
       layout.addTerm(slots[g], regions.get(g).slotBytes());
     }
     model.addLessOrEqual(layout, p.regionAreaBytes());
 
-    // the constraints the caps do not imply, and their objects
-    List<int[]> keptObjects = new ArrayList<>();
-    List<Long> keptRoom = new ArrayList<>();
-    for (Row r : p.stages()) {
-      if (r.live().length > 0 && !implied(p, b, r)) {
-        keptObjects.add(r.live());
-        keptRoom.add(p.tau() - r.allocatedBytes());
-      }
-    }
-    if (p.strict()) {
-      long sum = 0;
-      for (int i = 0; i < vars.size(); i++) {
-        sum += vars.get(i).bytes() * b.capN[i];
-      }
-      if (sum > p.tau()) {
-        keptObjects.add(java.util.stream.IntStream.range(0, vars.size()).toArray());
-        keptRoom.add(p.tau());
-      }
-    }
-    boolean[] kept = new boolean[vars.size()];
-    for (int[] objects : keptObjects) {
-      for (int i : objects) {
-        kept[i] = true;
-      }
-    }
-
-    // one m per signature {(g, p_gs)} + maxM + (U_s ∩ objects of kept constraints)
-    Map<String, List<Integer>> bySignature = new LinkedHashMap<>();
-    Map<String, TreeMap<Integer, Integer>> pairs = new LinkedHashMap<>();
-    for (int s = 0; s < p.stages().size(); s++) {
-      if (!Bounds.inObjective(p.stages().get(s))) {
-        continue;
-      }
-      TreeMap<Integer, Integer> pg = new TreeMap<>();
-      for (int i : b.up[s]) {
-        pg.merge(regionOf[i], vars.get(i).perTask(), Math::max);
-      }
-      StringBuilder key0 = new StringBuilder().append(pg).append('|').append(b.maxM[s]).append('|');
-      int[] sortedUp = b.up[s].clone();
-      java.util.Arrays.sort(sortedUp);
-      for (int i : sortedUp) {
-        if (kept[i]) {
-          key0.append(i).append(',');
-        }
-      }
-      String key = key0.toString();
-      bySignature.computeIfAbsent(key, x -> new ArrayList<>()).add(s);
-      pairs.put(key, pg);
-    }
     LinearExprBuilder obj = LinearExpr.newBuilder();
-    for (Map.Entry<String, List<Integer>> e : bySignature.entrySet()) {
-      int[] ss = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-      long hiM = b.maxM[ss[0]];
-      long weight = 0;
-      for (int s : ss) {
-        weight += p.stages().get(s).weight();
-      }
+    for (Signatures.Signature e : sig.groups()) {
+      long hiM = e.maxM();
       // only the region sizes are hinted (a partial hint): hinting m and q as well, or nothing,
       // was slower to prove the optimum at 1000 x 200, and with nothing CP-SAT's best at
       // 5000 x 1000 was worse than the hint (bench/stingygen-sizing.md)
-      IntVar mv = model.newIntVar(1, hiM, "m_" + p.stages().get(ss[0]).id());
-      for (Map.Entry<Integer, Integer> gp : pairs.get(e.getKey()).entrySet()) {
+      String name = p.stages().get(e.stages()[0]).id();
+      IntVar mv = model.newIntVar(1, hiM, "m_" + name);
+      for (Map.Entry<Integer, Integer> gp : e.perTask().entrySet()) {
         model.addGreaterOrEqual(slots[gp.getKey()], LinearExpr.term(mv, gp.getValue()));
       }
-      IntVar q = model.newIntVar((k + hiM - 1) / hiM, k, "q_" + p.stages().get(ss[0]).id());
+      IntVar q = model.newIntVar((k + hiM - 1) / hiM, k, "q_" + name);
       CpSatModel.reciprocal(model, q, mv, k, hiM, 0);
-      obj.addTerm(q, weight);
+      obj.addTerm(q, e.weight());
       m.add(mv);
-      stagesOf.add(ss);
     }
     objective = obj.build();
     model.minimize(objective);
 
     // each kept constraint on n_O ≥ m for the stages whose U holds O
+    List<int[]> keptObjects = sig.keptObjects();
+    List<List<IntVar>> below = sig.below(b, m);
     IntVar[] n = new IntVar[vars.size()];
-    List<List<IntVar>> below = new ArrayList<>();
-    for (int i = 0; i < vars.size(); i++) {
-      below.add(new ArrayList<>());
-    }
-    for (int j = 0; j < m.size() && !keptObjects.isEmpty(); j++) {
-      for (int s : stagesOf.get(j)) {
-        for (int i : b.up[s]) {
-          if (kept[i] && !below.get(i).contains(m.get(j))) {
-            below.get(i).add(m.get(j));
-          }
-        }
-      }
-    }
     for (int c = 0; c < keptObjects.size(); c++) {
       LinearExprBuilder sum = LinearExpr.newBuilder();
       for (int i : keptObjects.get(c)) {
@@ -192,23 +114,13 @@ final class RegionModel {
         }
         sum.addTerm(n[i], vars.get(i).bytes());
       }
-      model.addLessOrEqual(sum, keptRoom.get(c));
+      model.addLessOrEqual(sum, sig.keptRoom().get(c));
       activeConstraints++;
     }
   }
 
   /** n_O = max(1, max_{s: O ∈ U_s} m_s) from a solution's m values. */
   int[] counts(java.util.function.ToLongFunction<IntVar> value) {
-    int[] n = new int[p.vars().size()];
-    java.util.Arrays.fill(n, 1);
-    for (int j = 0; j < m.size(); j++) {
-      int v = (int) value.applyAsLong(m.get(j));
-      for (int s : stagesOf.get(j)) {
-        for (int i : bounds.up[s]) {
-          n[i] = Math.max(n[i], v);
-        }
-      }
-    }
-    return n;
+    return sig.counts(bounds, j -> value.applyAsLong(m.get(j)));
   }
 }

@@ -37,13 +37,26 @@ public final class SizingBench {
     long[] seeds = seeds(System.getProperty("seeds"), Long.getLong("seed", 42));
     // -Dcompare=true: each size also with the model before the region form and the bounds
     // (-Dbroomstick.stingygen.bounds=false), in the same run
-    boolean compare = Boolean.getBoolean("compare");
+    // -Dcompare=form: each size with the region form (the default) and the level form
+    // (-Dbroomstick.stingygen.form=levels), in the same run
+    String compare = System.getProperty("compare", "false");
+    String[] models = switch (compare) {
+      case "true" -> new String[] {"before", "after"};
+      case "form" -> new String[] {"region", "levels"};
+      default -> new String[] {""};
+    };
     for (int[] ns : sizes) {
-      for (String model : compare ? new String[] {"before", "after"} : new String[] {""}) {
+      for (String model : models) {
+        // without -Dcompare the properties given on the command line are left as they are
         if (model.equals("before")) {
           System.setProperty("broomstick.stingygen.bounds", "false");
-        } else {
+        } else if (model.equals("after")) {
           System.clearProperty("broomstick.stingygen.bounds");
+        }
+        if (model.equals("levels")) {
+          System.setProperty("broomstick.stingygen.form", "levels");
+        } else if (model.equals("region")) {
+          System.clearProperty("broomstick.stingygen.form");
         }
         int optimal = 0;
         double slowest = 0;
