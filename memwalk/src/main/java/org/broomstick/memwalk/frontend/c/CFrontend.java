@@ -141,28 +141,6 @@ public final class CFrontend {
     // Time spent in CDT and in extraction, summed over threads, for -Dbroomstick.timing.
     Run run = new Run(options, display, cache, probe, layout, headersByName, diags,
         new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong());
-    if (System.getenv("BROOMSTICK_PRELUDE") != null) {
-      try {
-        String full = Files.readString(Path.of(System.getenv("BROOMSTICK_PRELUDE")));
-        Set<String> ids = new java.util.HashSet<>();
-        java.util.regex.Pattern ident = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-        try (Stream<Path> s = Files.walk(units.get(0).directory())) {
-          for (Path f : (Iterable<Path>) s::iterator) {
-            String n = f.getFileName().toString();
-            if (Files.isRegularFile(f) && (n.endsWith(".c") || n.endsWith(".h"))) {
-              java.util.regex.Matcher m = ident.matcher(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
-              while (m.find()) {
-                ids.add(m.group());
-              }
-            }
-          }
-        }
-        CachingContentProvider.prelude =
-            new org.eclipse.cdt.internal.core.parser.scanner.CharArray(new TextReduction(full).reduce(ids, false));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
     List<UnitFacts> facts = parseAll(units, run);
     Program program = link(facts, options, display, diags);
     int withErrors = (int) facts.stream().filter(UnitFacts::hadErrors).count();
@@ -398,7 +376,6 @@ public final class CFrontend {
             .orElseThrow(() -> new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read")));
     FileContent content = FileContent.create(u.file().toString(), true, src.chars);
     CachingContentProvider provider = new CachingContentProvider(cache, run.headersByName());
-    provider.sysDirs = sys.systemIncludes();
     int opts =
         ILanguage.OPTION_NO_IMAGE_LOCATIONS
             | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;

@@ -63,26 +63,8 @@ final class CachingContentProvider extends InternalFileContentProvider {
     return cache.exists(path);
   }
 
-  // EXPERIMENT (issue 3): a system prelude given for the first system include, nothing for later ones.
-  static volatile org.eclipse.cdt.internal.core.parser.scanner.CharArray prelude;
-  static final org.eclipse.cdt.internal.core.parser.scanner.CharArray EMPTY =
-      new org.eclipse.cdt.internal.core.parser.scanner.CharArray("");
-  java.util.List<String> sysDirs = java.util.List.of();
-  private boolean preludeGiven;
-
   @Override
   public InternalFileContent getContentForInclusion(String path, IMacroDictionary macros) {
-    if (prelude != null) {
-      for (String d : sysDirs) {
-        if (path.startsWith(d)) {
-          if (!preludeGiven) {
-            preludeGiven = true;
-            return new InternalFileContent(d + "/__broomstick_prelude__.h", prelude);
-          }
-          return new InternalFileContent(path, EMPTY);
-        }
-      }
-    }
     Optional<SourceCache.Source> src = cache.get(path);
     if (src.isEmpty()) {
       return null;
