@@ -3,7 +3,7 @@
 # Usage: bench/scg/prelude_ab.sh ROUNDS, on a jar built at the experiment commit (BROOMSTICK_PRELUDE is read
 # only there); preludes from bench/scg/prelude.py in /tmp/sp, databases in /tmp/bw (bench/scg/run.sh).
 # Then: cd /tmp/sp && python3 bench/scg/prelude_jsondiff.py memcached libevent
-cd /work/wt-sys-prelude
+cd "$(dirname "$0")/../.."
 for r in $(seq 1 ${1:-3}); do
   for n in memcached libevent; do
     for mode in base prelude; do
