@@ -2,7 +2,7 @@
 # scg today vs scg with an (experimental) system prelude, rounds interleaved, launcher + AOT cache, JVM start included.
 # Usage: bench/scg/prelude_ab.sh ROUNDS, on a jar built at the experiment commit (BROOMSTICK_PRELUDE is read
 # only there); preludes from bench/scg/prelude.py in /tmp/sp, databases in /tmp/bw (bench/scg/run.sh).
-# Then: cd /tmp/sp && python3 bench/scg/prelude_jsondiff.py memcached libevent
+# Then: cd /tmp/sp && python3 <repo>/bench/scg/prelude_jsondiff.py memcached libevent
 cd "$(dirname "$0")/../.."
 for r in $(seq 1 ${1:-3}); do
   for n in memcached libevent; do
