@@ -73,7 +73,7 @@ public final class RawParse {
   }
 
   /** Header contents read once per round, shared by all units. */
-  static final class Provider extends InternalFileContentProvider {
+  static class Provider extends InternalFileContentProvider {
     final Map<String, Optional<CharArray>> files;
 
     Provider(Map<String, Optional<CharArray>> files) {
@@ -138,6 +138,7 @@ public final class RawParse {
     int opts = ILanguage.OPTION_NO_IMAGE_LOCATIONS | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;
     IASTTranslationUnit tu =
         GCCLanguage.getDefault().getASTTranslationUnit(content, info, provider, null, opts, new NullLogService());
-    return tu.getPreprocessorProblemsCount();
+    return tu.getPreprocessorProblemsCount()
+        + (Boolean.getBoolean("raw.syntaxProblems") ? org.eclipse.cdt.internal.core.dom.parser.c.CVisitor.getProblems(tu).length : 0);
   }
 }
