@@ -767,11 +767,17 @@ public final class HttpServer {
    * New connections (TUX's AcceptNewRequests): while the listener has some, its accept stage is
    * queued, one connection per run; once drained, it waits for OP_ACCEPT again. So while admission
    * control holds the accept stage back, new connections wait in the backlog and select does not
-   * spin on them. The same holds while {@link Options#maxConns} connections are open.
+   * spin on them. The same holds while {@link Options#maxConns} connections are open, and in the
+   * build through the plugin while the arena's check on the entry stage fails ({@link
+   * Stingy#admits}: the thesis's scheduler check, §7.4.5; true on a thread without an arena, so the
+   * plain build is not affected).
    */
   private void admit() {
     if (listener.queued || (options.maxConns() > 0 && open.size() >= options.maxConns())) {
       return;
+    }
+    if (gate == null && !Stingy.admits()) {
+      return; // the build through the plugin: the plan's entry check (always true in the plain build)
     }
     if (listener.ready) {
       runqPush(listener, acceptStage);
@@ -797,8 +803,10 @@ public final class HttpServer {
       } catch (IOException e) {
         // nothing left to do
       }
-      StingyStats stats = arena != null ? arena.stats() : null;
-      if (arena != null) {
+      // the build through the plugin: the arena its first allocation started on this thread
+      Arena used = arena != null ? arena : Stingy.isBound() ? Stingy.arena() : null;
+      StingyStats stats = used != null ? used.stats() : null;
+      if (used != null) {
         Stingy.unbind();
       }
       summary = new Summary(accepted, requests, responses, bytesIn, bytesOut, left, peakOpen, stats);
