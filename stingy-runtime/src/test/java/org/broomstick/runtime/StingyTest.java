@@ -128,6 +128,19 @@ class StingyTest {
   }
 
   @Test
+  void stageIdsMapMethodsToThePlansStages() {
+    StingyConfig config = StingyConfig.builder(4096, 64)
+        .object("in", 64, 2)
+        .entryStage(StingyTest.class.getName() + ".accept(Lorg/acme/Conn;)V", "in")
+        .stage("close")
+        .stage(StingyTest.class.getName() + ".read(Lorg/acme/Conn;)V")
+        .stage("Other.write(Lorg/acme/Conn;)V")
+        .build();
+    assertThat(config.stageIds(StingyTest.class, "read", "accept", "close", "write", "linger"))
+        .containsExactly(2, 0, 1, -1, -1);
+  }
+
+  @Test
   void bindAndUnbind() {
     Arena a = new Arena(CONFIG);
     Stingy.bind(a);
