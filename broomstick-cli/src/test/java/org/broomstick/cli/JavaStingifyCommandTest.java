@@ -59,7 +59,7 @@ class JavaStingifyCommandTest {
     Cli.Run g = Cli.run("stingygen", "-q", "--report", report.toString(), "-o", gen.toString(), "--target", "java",
         "--java-package", "demo.gen", "--cache-size", "256K", "--line-size", "64", "--stack-bytes", "4K");
     assertThat(g.exit()).as(g.err()).isZero();
-    assertThat(gen.resolve("demo/gen/Ids.java")).content().contains("public static final int SRV_JAVA_11_SRV_BUFFER = 0;");
+    assertThat(gen.resolve("demo/gen/Ids.java")).content().contains("public static final int SRV_JAVA_11_SRV_BUFFER = id(0);");
   }
 
   private Cli.Run stingify(String... mode) {

@@ -43,7 +43,7 @@ class StingygenCliTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err()).contains("wrote 3 files to " + out);
     assertThat(out.resolve("org/acme/gen/Ids.java")).content()
-        .contains("package org.acme.gen;", "public static final int SERVER_C_10_XMALLOC = 0;", "StingyConfig CONFIG");
+        .contains("package org.acme.gen;", "public static final int SERVER_C_10_XMALLOC = id(0);", "StingyConfig CONFIG", "Stingy.register(CONFIG);");
     assertThat(out.resolve("allocator.json")).content().contains("\"class\" : \"org.acme.gen.Ids\"");
     assertThat(out.resolve("stingy_config.h")).doesNotExist();
   }

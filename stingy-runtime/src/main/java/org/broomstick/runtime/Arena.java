@@ -85,6 +85,7 @@ public final class Arena {
 
   private final int[][] stageObjects; // distinct objects a stage allocates
   private final int[][] stageObjectNeed; // how many of each
+  private final int[] entryStages;
   private int[][] stageRegions;
   private int[][] stageRegionNeed;
 
@@ -168,6 +169,7 @@ public final class Arena {
       stageObjects[s] = IntStream.range(0, no).filter(o -> times[o] > 0).toArray();
       stageObjectNeed[s] = Arrays.stream(stageObjects[s]).map(o -> times[o]).toArray();
     }
+    entryStages = IntStream.range(0, stages.size()).filter(s -> stages.get(s).entry()).toArray();
     computeStageRegions();
   }
 
@@ -298,6 +300,20 @@ public final class Arena {
     int[] need = stageRegionNeed[stage];
     for (int k = 0; k < regions.length; k++) {
       if (freeTop[regions[k]] < need[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Admission control (thesis §7.4.5): whether {@link #dynCheck} passes for every entry stage of the
+   * configuration, i.e. new work can be admitted without a fallback. True when there is no entry
+   * stage. O(objects the entry stages allocate).
+   */
+  public boolean admits() {
+    for (int s : entryStages) {
+      if (!dynCheck(s)) {
         return false;
       }
     }

@@ -132,6 +132,29 @@ public final class StingyConfig {
     return lookup(stageIds, id, "stage");
   }
 
+  /**
+   * The run-time ids of the stages that are methods {@code methods} of {@code owner}, in that order
+   * (-1 for one the plan does not have): a scheduler's table from its run queues to the plan's
+   * stages, as the C server's {@code stingy_stage_ids}. A stage id matches a method when, without
+   * its descriptor ({@code (…)…}), it is {@code owner}'s binary name, a dot and the method name, or
+   * the method name alone.
+   */
+  public int[] stageIds(Class<?> owner, String... methods) {
+    int[] ids = new int[methods.length];
+    java.util.Arrays.fill(ids, -1);
+    for (int s = 0; s < stages.size(); s++) {
+      String id = stages.get(s).id();
+      int paren = id.indexOf('(');
+      String name = paren < 0 ? id : id.substring(0, paren);
+      for (int m = 0; m < methods.length; m++) {
+        if (name.equals(owner.getName() + "." + methods[m]) || name.equals(methods[m])) {
+          ids[m] = s;
+        }
+      }
+    }
+    return ids;
+  }
+
   int regionId(String id) {
     return lookup(regionIds, id, "region");
   }

@@ -22,6 +22,12 @@ import org.broomstick.stingygen.report.Report;
  * org.broomstick.runtime.StingyConfig} of the plan's regions, object counts and slice sizes and the
  * per-stage tables. Stages are listed by rank, entry stages first, because the runtime's {@code
  * StageGate} favours earlier stages (thesis §7.4.5). Objects keep the memory map's order.
+ *
+ * <p>The class starts the allocator, as the C config's constructor does: its static initialiser
+ * registers {@code CONFIG} ({@code Stingy.register}), and the ids are not compile-time constants
+ * ({@code = id(0)}), so that the first rewritten {@code Stingy.alloc(Ids.X)} reads one, initialises
+ * the class and finds the plan; the runtime then makes the calling thread's arena. (Constants would
+ * be inlined by javac and the class never loaded.) The JIT folds static finals all the same.
  */
 public final class JavaConfig {
   /** The package of the class when none is given. */
@@ -77,10 +83,11 @@ public final class JavaConfig {
     if (!javaPackage.isEmpty()) {
       b.append("package ").append(javaPackage).append(";\n\n");
     }
-    b.append("import java.util.List;\nimport org.broomstick.runtime.StingyConfig;\n\n")
+    b.append("import java.util.List;\nimport org.broomstick.runtime.Stingy;\nimport org.broomstick.runtime.StingyConfig;\n\n")
         .append("/**\n * The Stingy allocator plan: object and stage ids for {@code Stingy.alloc(")
-        .append(CLASS).append(".X)} and\n * {@code dynCheck}, and {@link #CONFIG} for {@code Stingy.init(")
-        .append(CLASS).append(".CONFIG)} on each event-loop thread.\n * Cache slab ")
+        .append(CLASS).append(".X)} and\n * {@code dynCheck}, and {@link #CONFIG}, which the static initialiser registers: the first\n")
+        .append(" * Stingy call on a thread makes its arena ({@code -D").append("broomstick.stingy.autoInit=false}: call\n")
+        .append(" * {@code Stingy.init(").append(CLASS).append(".CONFIG)} on each event-loop thread instead).\n * Cache slab ")
         .append(m.cacheBytes()).append(" bytes, ").append(m.lineBytes()).append("-byte lines, tau ")
         .append(plan.workload().tauBytes()).append(" bytes; solver ").append(plan.sizing().status()).append(".\n */\n")
         .append("public final class ").append(CLASS).append(" {\n");
@@ -90,12 +97,12 @@ public final class JavaConfig {
       if (p.perTask() > 1) {
         b.append(" x ").append(p.perTask()).append(" per task");
       }
-      b.append(". */\n  public static final int ").append(names.objects().get(p.id())).append(" = ").append(i).append(";\n\n");
+      b.append(". */\n  public static final int ").append(names.objects().get(p.id())).append(" = id(").append(i).append(");\n\n");
     }
     for (int i = 0; i < stages.size(); i++) {
       StagePlan s = stages.get(i);
       b.append("  /** Stage ").append(comment(s.entry())).append(s.entryStage() ? " (entry)" : "").append(". */\n")
-          .append("  public static final int ").append(names.stages().get(s.id())).append(" = ").append(i).append(";\n\n");
+          .append("  public static final int ").append(names.stages().get(s.id())).append(" = id(").append(i).append(");\n\n");
     }
     b.append("  public static final int N_OBJECTS = ").append(m.objects().size()).append(";\n")
         .append("  public static final int N_STAGES = ").append(stages.size()).append(";\n\n")
@@ -132,7 +139,9 @@ public final class JavaConfig {
           + "), List.of(" + String.join(", ", live) + "), " + s.entryStage() + ")");
     }
     list(b, stageExprs, ");\n");
-    b.append("\n  private ").append(CLASS).append("() {}\n}\n");
+    b.append("\n  static {\n    Stingy.register(CONFIG);\n  }\n\n  private ").append(CLASS).append("() {}\n\n")
+        .append("  /** Not a compile-time constant: reading an id initialises this class, which registers CONFIG. */\n")
+        .append("  private static int id(int i) {\n    return i;\n  }\n}\n");
     return b.toString();
   }
 

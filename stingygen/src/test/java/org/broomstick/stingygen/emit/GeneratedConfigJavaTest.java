@@ -102,6 +102,46 @@ class GeneratedConfigJavaTest {
     assertThat(JavaNames.of(Stingygen.plan(digit, Fixture.cache(16 * 1024))).stages()).containsEntry("s", "STAGE_S");
   }
 
+  /**
+   * The generated class starts the allocator, as the C config's constructor does: a rewritten site
+   * reading an id initialises it (the ids are not constants javac would inline), its static
+   * initialiser registers CONFIG, and the calling thread's first alloc makes its arena from it.
+   */
+  @Test
+  void aRewrittenSiteStartsTheAllocatorOnItsOwn() throws Exception {
+    Plan p = Stingygen.plan(Stingygen.read(Path.of("src/test/resources/reports/figure52.json")), Fixture.cache(32 * 1024));
+    Path site = Files.createDirectories(dir.resolve("site-src/org/acme")).resolve("Site.java");
+    Files.writeString(site, "package org.acme;\n"
+        + "public final class Site {\n"
+        + "  public static java.nio.ByteBuffer alloc() {\n"
+        + "    return org.broomstick.runtime.Stingy.alloc(broomstick.generated.Ids.SERVER_C_10_XMALLOC);\n"
+        + "  }\n"
+        + "}\n");
+    org.broomstick.runtime.Stingy.deregister();
+    try {
+      ClassLoader loader = compile(p, "broomstick.generated", site);
+      Class<?> siteClass = Class.forName("org.acme.Site", true, loader);
+      assertThat(org.broomstick.runtime.Stingy.registered()).as("nothing read an id yet").isEmpty();
+      java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread t = new Thread(() -> {
+        try {
+          ByteBuffer b = (ByteBuffer) siteClass.getMethod("alloc").invoke(null);
+          Arena a = org.broomstick.runtime.Stingy.arena();
+          result.set(a.stats().hits() == 1 && a.stats().live() == 1 && b.isDirect() ? a.config() : "wrong counts");
+        } catch (ReflectiveOperationException e) {
+          result.set(e);
+        }
+      });
+      t.start();
+      t.join();
+      StingyConfig registered = org.broomstick.runtime.Stingy.registered().orElseThrow();
+      assertThat(registered).isSameAs(config(Class.forName("broomstick.generated.Ids", false, loader)));
+      assertThat(result.get()).isSameAs(registered);
+    } finally {
+      org.broomstick.runtime.Stingy.deregister();
+    }
+  }
+
   private static void servesEachObjectUpToItsCount(Plan p, Class<?> ids) throws Exception {
     StingyConfig config = config(ids);
     Arena arena = new Arena(config);
@@ -135,6 +175,11 @@ class GeneratedConfigJavaTest {
   }
 
   private Class<?> compileAndLoad(Plan p, String pkg) throws Exception {
+    return Class.forName(JavaConfig.qualifiedName(pkg), true, compile(p, pkg));
+  }
+
+  /** The generated class of {@code p} and {@code more} sources, compiled into a loader of their own. */
+  private ClassLoader compile(Plan p, String pkg, Path... more) throws Exception {
     Path src = dir.resolve("src-" + pkg);
     Stingygen.write(p, src, Stingygen.Target.java(pkg));
     Path file = src.resolve(JavaConfig.path(pkg));
@@ -146,10 +191,9 @@ class GeneratedConfigJavaTest {
       fm.setLocation(StandardLocation.CLASS_PATH,
           List.of(Path.of(StingyConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile()));
       boolean ok = javac.getTask(null, fm, diags, List.of("--release", "17", "-Xlint:all", "-Werror"), null,
-          fm.getJavaFileObjectsFromPaths(List.of(file))).call();
+          fm.getJavaFileObjectsFromPaths(java.util.stream.Stream.concat(java.util.stream.Stream.of(file), java.util.Arrays.stream(more)).toList())).call();
       assertThat(ok).as("javac %s: %s\n%s", file, diags.getDiagnostics(), Files.readString(file)).isTrue();
     }
-    URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, GeneratedConfigJavaTest.class.getClassLoader());
-    return Class.forName(JavaConfig.qualifiedName(pkg), true, loader);
+    return new URLClassLoader(new URL[] {classes.toUri().toURL()}, GeneratedConfigJavaTest.class.getClassLoader());
   }
 }

@@ -9,17 +9,26 @@ import org.broomstick.runtime.StingyConfig;
  * stage (the entry stage) allocates a connection's objects, and its dynamic check fails once any of
  * their pools is empty, so at most min(n_O) over those objects are open at once. The
  * "plain-capped" variant runs the plain server with {@code --max-conns K}.
+ *
+ * <p>{@code PlanCap [CLASS]}: the plan of the generated config class {@code CLASS} (its {@code
+ * CONFIG} field; {@code broomstick.generated.Ids} of the build through the Maven plugin, with {@code
+ * target/stingy-classes} on the class path), or without an argument the hand-made configuration.
  */
 public final class PlanCap {
   private PlanCap() {}
 
   public static void main(String[] args) {
     try {
-      System.out.println(cap(HttpServer.stingyConfig()));
-    } catch (IllegalArgumentException e) {
+      System.out.println(cap(args.length == 0 ? HttpServer.stingyConfig() : generated(args[0])));
+    } catch (IllegalArgumentException | ReflectiveOperationException e) {
       System.err.println("plan-cap: " + e.getMessage());
       System.exit(1);
     }
+  }
+
+  /** The {@code CONFIG} of a generated config class. */
+  static StingyConfig generated(String className) throws ReflectiveOperationException {
+    return (StingyConfig) Class.forName(className, false, PlanCap.class.getClassLoader()).getField("CONFIG").get(null);
   }
 
   /** min n_O over the objects the one entry stage of {@code config} allocates. */

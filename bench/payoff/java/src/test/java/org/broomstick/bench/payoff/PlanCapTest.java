@@ -26,6 +26,20 @@ class PlanCapTest {
     assertThat(PlanCap.cap(HttpServer.stingyConfig())).isEqualTo(32);
   }
 
+  /** What a generated Ids class looks like to PlanCap: a public static CONFIG. */
+  public static final class GeneratedLike {
+    public static final StingyConfig CONFIG = StingyConfig.builder(1 << 16, 64)
+        .object("in", 1024, 40)
+        .stage(new StingyConfig.Stage("accept", List.of("in"), List.of(), true))
+        .build();
+  }
+
+  @Test
+  void aGeneratedConfigClassIsReadByName() throws Exception {
+    assertThat(PlanCap.cap(PlanCap.generated(GeneratedLike.class.getName()))).isEqualTo(40);
+    assertThatThrownBy(() -> PlanCap.generated("no.such.Ids")).isInstanceOf(ClassNotFoundException.class);
+  }
+
   @Test
   void noEntryStageIsAnError() {
     StingyConfig config = StingyConfig.builder(1 << 16, 64)

@@ -136,6 +136,10 @@ public final class HttpServer {
     acceptStage, readStage, parseStage, bodyStage, handleStage, writeStage, lingerStage, closeStage
   };
 
+  // The pipeline's stage methods, in its order: the plan's stage ids by run queue (planStages).
+  private static final String[] STAGE_METHODS = {"accept", "read", "parse", "body", "handle", "write", "linger", "close"};
+  private int[] planStages;
+
   private final Map<String, Handler> routes = new HashMap<>();
 
   {
@@ -720,13 +724,28 @@ public final class HttpServer {
         }
         poll(IDLE_WAIT_MS); // nothing may run: wait for I/O, which is what frees memory
       } else {
-        // Stage after stage, each running the tasks queued at it when its turn comes.
+        // Stage after stage, each running the tasks queued at it when its turn comes. In the build
+        // through the plugin a stage runs while what it allocates is in the arena (dynCheck, thesis
+        // §7.4.5); when nothing ran, one task of the most advanced held stage runs anyway.
+        int[] plan = planStages();
         boolean more = false;
-        for (ArrayDeque<Conn> q : runq) {
+        boolean ran = false;
+        int held = -1;
+        for (int i = 0; i < runq.length; i++) {
+          ArrayDeque<Conn> q = runq[i];
           for (int k = q.size(); k > 0; k--) {
+            if (plan != null && plan[i] >= 0 && !Stingy.dynCheck(plan[i])) {
+              held = i > 0 ? i : held; // the entry stage waits: admission control
+              break;
+            }
             Conn c = q.pollFirst();
             run(c, c.next);
+            ran = true;
           }
+        }
+        if (!ran && held > 0) {
+          Conn c = runq[held].pollFirst();
+          run(c, c.next); // falls back to allocateDirect rather than stall
         }
         admit(); // before waiting: the listener must be armed if accept drained it, or queued if not
         for (ArrayDeque<Conn> q : runq) {
@@ -735,6 +754,17 @@ public final class HttpServer {
         poll(more ? 0 : IDLE_WAIT_MS);
       }
     }
+  }
+
+  /**
+   * The plan's stage id of each run queue once this thread has an arena (the build through the
+   * plugin, whose arena starts on the first allocation); null before and in the plain build.
+   */
+  private int[] planStages() {
+    if (planStages == null && Stingy.isBound()) {
+      planStages = Stingy.arena().config().stageIds(HttpServer.class, STAGE_METHODS);
+    }
+    return planStages;
   }
 
   /** Readiness queues the stage a task waits in. */
@@ -767,11 +797,17 @@ public final class HttpServer {
    * New connections (TUX's AcceptNewRequests): while the listener has some, its accept stage is
    * queued, one connection per run; once drained, it waits for OP_ACCEPT again. So while admission
    * control holds the accept stage back, new connections wait in the backlog and select does not
-   * spin on them. The same holds while {@link Options#maxConns} connections are open.
+   * spin on them. The same holds while {@link Options#maxConns} connections are open, and in the
+   * build through the plugin while the arena's check on the entry stage fails ({@link
+   * Stingy#admits}: the thesis's scheduler check, §7.4.5; true on a thread without an arena, so the
+   * plain build is not affected).
    */
   private void admit() {
     if (listener.queued || (options.maxConns() > 0 && open.size() >= options.maxConns())) {
       return;
+    }
+    if (gate == null && !Stingy.admits()) {
+      return; // the build through the plugin: the plan's entry check (always true in the plain build)
     }
     if (listener.ready) {
       runqPush(listener, acceptStage);
@@ -797,8 +833,10 @@ public final class HttpServer {
       } catch (IOException e) {
         // nothing left to do
       }
-      StingyStats stats = arena != null ? arena.stats() : null;
-      if (arena != null) {
+      // the build through the plugin: the arena its first allocation started on this thread
+      Arena used = arena != null ? arena : Stingy.isBound() ? Stingy.arena() : null;
+      StingyStats stats = used != null ? used.stats() : null;
+      if (used != null) {
         Stingy.unbind();
       }
       summary = new Summary(accepted, requests, responses, bytesIn, bytesOut, left, peakOpen, stats);

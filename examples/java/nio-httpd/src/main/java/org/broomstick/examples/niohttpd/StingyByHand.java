@@ -7,7 +7,9 @@ import org.broomstick.runtime.StingyConfig;
 import org.broomstick.runtime.StingyConfig.Stage;
 
 /**
- * The Stingy build of {@link HttpServer}, by hand, until Java stingify exists: the configuration
+ * The Stingy build of {@link HttpServer} by hand ({@code --stingy}), beside the build through the
+ * Maven plugin (which generates the sites and the plan, but pools no instances and elects no
+ * stages with a {@code StageGate}): the configuration
  * stingygen will generate from memwalk's report (object ids, sizes, counts {@code n_O}, and per stage
  * {@code A_s} and {@code L_s}), and the site rewriting {@code broomstick stingify} will do. Stingify
  * replaces each {@code buffer(n)} call site with {@code Stingy.alloc(Ids.X)} (or {@code
