@@ -93,8 +93,9 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
     md.append(f"Machine: {machine['cpu']}, {machine['cores']} cores, L2 {machine['l2'] // 1024} KiB, "
               f"L3 {machine['l3'] // 1048576} MiB, Linux {machine['kernel']}. Load average (1/5/15 min) "
               f"at start {' '.join(machine['load_start'])}, at end {' '.join(machine.get('load_end', []))}; "
-              f"other engineers were building and benchmarking on the same 2 cores, so each row also gives "
-              f"the 1-minute load average during its runs.\n")
+              f"each row gives the 1-minute load average during its runs (the benchmark itself keeps about "
+              f"one core busy in-process and two in loopback mode; anything above that is other work)."
+              + (f" {machine['note']}" if machine.get("note") else "") + "\n")
     if setup_md is not None:
         md.append(setup_md)
     else:
@@ -103,7 +104,10 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
               f"memory-map.txt). best-capped = {best} + `--max-conns {cap}`" +
               (f" (pilot at 1024 tasks: " + ", ".join(f"{a} {v / 1000:.0f}k" for a, v in pilot.items()) + ")"
                if pilot else "") + f". Misses per request: {miss_source} (D1 = L2, LL = L3, "
-              f"difference of two request counts; deterministic, not affected by the load); in-process only.\n")
+              f"difference of two request counts; in-process deterministic; loopback: the server's user space "
+              f"only, the kernel is not simulated)"
+              + (f", taken from the earlier run {machine['misses_from']} of the same build" if machine.get("misses_from") else "")
+              + ".\n")
         md.append("malloc really provided by (bench/payoff/build/whichmalloc under each LD_PRELOAD):\n\n```\n" +
                   alloc_txt.strip() + "\n```\n")
     verdict = []
