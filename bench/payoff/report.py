@@ -1,5 +1,5 @@
 """bench/payoff/report.py: summary.csv (the contract), summary-<size>.csv, summary.md and the plots of
-one payoff run (called by bench/payoff/run; `python3 report.py DIR` redoes them from DIR's CSVs).
+one payoff run (called by bench/payoff/run).
 bench/payoff/run-java calls it for the Java server with `prefix="java-"` and its own variant roles."""
 import csv
 import os

@@ -1,5 +1,7 @@
 package org.broomstick.cli;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,12 +67,12 @@ final class ProgramLoader {
     try {
       if (areSources(in.paths)) {
         var r = org.broomstick.memwalk.frontend.source.SourceFrontend.load(
-            new org.broomstick.memwalk.frontend.source.SourceFrontend.Options(
+            new org.broomstick.memwalk.frontend.JavaInputs(
                 in.paths, in.classpath, ServerSpec.EMPTY, in.specFile(), Path.of("")));
         return new Loaded(r.program(), r.stats().files(), r.stats().filesWithErrors(), r.stats().millis());
       }
       var r = org.broomstick.memwalk.frontend.bytecode.BytecodeFrontend.load(
-          new org.broomstick.memwalk.frontend.bytecode.BytecodeFrontend.Options(
+          new org.broomstick.memwalk.frontend.JavaInputs(
               in.paths, in.classpath, ServerSpec.EMPTY, in.specFile(), Path.of("")));
       return new Loaded(r.program(), r.stats().classes(), 0, r.stats().millis());
     } catch (InputException e) {

@@ -1,5 +1,7 @@
 package org.broomstick.maven;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,7 @@ record BuildStep(Path sources, List<Path> classpath, Path spec, Path work, Strin
   record Result(Map<Path, byte[]> files, List<Diagnostic> errors, Report report, Plan plan, int rewritten) {}
 
   Result run() throws IOException {
-    var loaded = SourceFrontend.load(new SourceFrontend.Options(List.of(sources), classpath, null, spec, sources));
+    var loaded = SourceFrontend.load(new JavaInputs(List.of(sources), classpath, null, spec, sources));
     Report report = Memwalk.analyse(loaded.program(), Memwalk.Options.DEFAULTS);
     List<Diagnostic> errors = report.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).toList();
     if (!errors.isEmpty() || report.stages().stages().isEmpty()) {

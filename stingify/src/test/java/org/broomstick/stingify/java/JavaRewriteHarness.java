@@ -1,5 +1,7 @@
 package org.broomstick.stingify.java;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -122,7 +124,7 @@ final class JavaRewriteHarness {
       specFile = d.resolve("broomstick.yaml");
       Files.writeString(specFile, spec);
     }
-    var r = BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(), ServerSpec.EMPTY, specFile, d));
+    var r = BytecodeFrontend.load(new JavaInputs(List.of(classes), List.of(), ServerSpec.EMPTY, specFile, d));
     Report report = Memwalk.analyse(r.program(), Memwalk.Options.DEFAULTS);
     StringWriter w = new StringWriter();
     ReportJson.write(report, d.toString(), Map.of(), w);

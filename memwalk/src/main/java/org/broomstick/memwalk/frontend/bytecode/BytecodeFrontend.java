@@ -31,6 +31,7 @@ import org.broomstick.memwalk.model.Program;
 import org.broomstick.memwalk.model.SourceLocation;
 import org.broomstick.memwalk.spec.JavaSpec;
 import org.broomstick.memwalk.spec.ServerSpec;
+import org.broomstick.memwalk.frontend.JavaInputs;
 import org.broomstick.memwalk.spec.SiteBinder;
 import org.broomstick.memwalk.spec.SpecCheck;
 import org.broomstick.memwalk.spec.SpecFile;
@@ -55,24 +56,6 @@ import org.objectweb.asm.tree.TypeInsnNode;
  */
 public final class BytecodeFrontend {
 
-  /**
-   * @param paths class directories, jars or class files to analyse
-   * @param classpath directories and jars of libraries, read for the hierarchy, not analysed (the
-   *     running JDK is always there)
-   */
-  public record Options(List<Path> paths, List<Path> classpath, ServerSpec spec, Path specFile, Path base) {
-    public Options {
-      paths = List.copyOf(paths);
-      classpath = List.copyOf(classpath);
-      spec = spec == null ? ServerSpec.EMPTY : spec;
-      base = base == null ? Path.of("") : base;
-    }
-
-    public static Options of(List<Path> paths) {
-      return new Options(paths, List.of(), ServerSpec.EMPTY, null, Path.of(""));
-    }
-  }
-
   /** Figures about a run. */
   public record Stats(int classes, int methods, int libraryClasses, int calls, int unresolvedCalls, long millis) {}
 
@@ -88,7 +71,7 @@ public final class BytecodeFrontend {
 
   private BytecodeFrontend() {}
 
-  public static Result load(Options o) {
+  public static Result load(JavaInputs o) {
     long start = System.nanoTime();
     PathDisplay display = new PathDisplay(o.base());
     Diagnostics diags = new Diagnostics();
@@ -110,7 +93,7 @@ public final class BytecodeFrontend {
     }
   }
 
-  private static Result build(ClassPath cp, Options o, ServerSpec yaml, PathDisplay display, Diagnostics diags,
+  private static Result build(ClassPath cp, JavaInputs o, ServerSpec yaml, PathDisplay display, Diagnostics diags,
       List<Path> inputFiles, long start) {
     AnnotationSpec.Declared declared = AnnotationSpec.read(cp, diags);
     Map<String, JavaSpec.Shape> shapes = new HashMap<>();

@@ -67,6 +67,7 @@ import org.broomstick.memwalk.model.Program;
 import org.broomstick.memwalk.model.SourceLocation;
 import org.broomstick.memwalk.spec.JavaSpec;
 import org.broomstick.memwalk.spec.ServerSpec;
+import org.broomstick.memwalk.frontend.JavaInputs;
 import org.broomstick.memwalk.spec.SiteBinder;
 import org.broomstick.memwalk.spec.SpecCheck;
 import org.broomstick.memwalk.spec.SpecFile;
@@ -81,23 +82,6 @@ import org.broomstick.memwalk.spec.SpecFile;
  */
 public final class SourceFrontend {
 
-  /**
-   * @param paths source roots (package directories below them) or {@code .java} files
-   * @param classpath jars and class directories of libraries the sources use (the JDK is always there)
-   */
-  public record Options(List<Path> paths, List<Path> classpath, ServerSpec spec, Path specFile, Path base) {
-    public Options {
-      paths = List.copyOf(paths);
-      classpath = List.copyOf(classpath);
-      spec = spec == null ? ServerSpec.EMPTY : spec;
-      base = base == null ? Path.of("") : base;
-    }
-
-    public static Options of(List<Path> paths) {
-      return new Options(paths, List.of(), ServerSpec.EMPTY, null, Path.of(""));
-    }
-  }
-
   /** Figures about a run. */
   public record Stats(int files, int filesWithErrors, int types, int functions, int calls, int unresolvedCalls, long millis) {}
 
@@ -105,7 +89,7 @@ public final class SourceFrontend {
 
   private SourceFrontend() {}
 
-  public static Result load(Options o) {
+  public static Result load(JavaInputs o) {
     long start = System.nanoTime();
     PathDisplay display = new PathDisplay(o.base());
     Diagnostics diags = new Diagnostics();
@@ -184,7 +168,7 @@ public final class SourceFrontend {
     return build(tree, o, yaml, methodOfNode, diags, inputs, broken, start);
   }
 
-  private static Result build(SourceTree tree, Options o, ServerSpec yaml, Map<Node, SourceTree.AppMethod> methodOfNode,
+  private static Result build(SourceTree tree, JavaInputs o, ServerSpec yaml, Map<Node, SourceTree.AppMethod> methodOfNode,
       Diagnostics diags, List<InputFile> inputs, int broken, long start) {
     SourceAnnotations.Declared declared = SourceAnnotations.read(tree, diags);
     Map<String, JavaSpec.Shape> shapes = new HashMap<>();

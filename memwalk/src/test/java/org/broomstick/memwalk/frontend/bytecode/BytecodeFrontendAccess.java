@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.bytecode;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import java.nio.file.Path;
 import java.util.List;
 import org.broomstick.memwalk.model.Program;
@@ -10,7 +12,7 @@ public final class BytecodeFrontendAccess {
   private BytecodeFrontendAccess() {}
 
   public static Program load(Path classes, Path... classpath) {
-    return BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(classpath), ServerSpec.EMPTY, null, classes))
+    return BytecodeFrontend.load(new JavaInputs(List.of(classes), List.of(classpath), ServerSpec.EMPTY, null, classes))
         .program();
   }
 }

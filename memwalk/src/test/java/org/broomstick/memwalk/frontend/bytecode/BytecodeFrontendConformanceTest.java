@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.bytecode;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import java.nio.file.Path;
 import java.util.List;
 import org.broomstick.memwalk.frontend.FrontendConformanceTest;
@@ -12,6 +14,6 @@ class BytecodeFrontendConformanceTest extends FrontendConformanceTest {
   @Override
   protected Program load(Path src) throws Exception {
     Path classes = compile(src);
-    return BytecodeFrontend.load(new BytecodeFrontend.Options(List.of(classes), List.of(), ServerSpec.EMPTY, null, classes)).program();
+    return BytecodeFrontend.load(new JavaInputs(List.of(classes), List.of(), ServerSpec.EMPTY, null, classes)).program();
   }
 }

@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.bytecode;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -67,7 +69,7 @@ final class JavaFixture {
 
   static JavaFixture load(Path classes, Path specFile) {
     return new JavaFixture(classes, BytecodeFrontend.load(
-        new BytecodeFrontend.Options(List.of(classes), List.of(), ServerSpec.EMPTY, specFile, classes)));
+        new JavaInputs(List.of(classes), List.of(), ServerSpec.EMPTY, specFile, classes)));
   }
 
   static Path compile(Path dir, List<String> javacOptions, String... sources) throws IOException {

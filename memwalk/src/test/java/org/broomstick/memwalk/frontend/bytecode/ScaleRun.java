@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.bytecode;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,7 @@ public final class ScaleRun {
     }
     long t0 = System.nanoTime();
     BytecodeFrontend.Result r = BytecodeFrontend.load(
-        new BytecodeFrontend.Options(List.of(Path.of(args[0])), cp, ServerSpec.EMPTY, null, Path.of("")));
+        new JavaInputs(List.of(Path.of(args[0])), cp, ServerSpec.EMPTY, null, Path.of("")));
     long t1 = System.nanoTime();
     Program p = r.program();
     PointsTo pt = Andersen.analyse(p);

@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.source;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -49,7 +51,7 @@ class ExamplesConformanceTest {
     }
     Path runtime = location(Stingy.class);
     Path classes = FrontendConformanceTest.compile(copy, runtime);
-    Program fromSource = SourceFrontend.load(new SourceFrontend.Options(
+    Program fromSource = SourceFrontend.load(new JavaInputs(
         List.of(copy), List.of(runtime, FrontendConformanceTest.annotations()), ServerSpec.EMPTY, null, copy)).program();
     FrontendConformanceTest.View source = FrontendConformanceTest.View.of(fromSource);
     FrontendConformanceTest.View bytecode = FrontendConformanceTest.View.of(BytecodeFrontendAccess.load(classes, runtime));

@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.source;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ class SourceFrontendConformanceTest extends FrontendConformanceTest {
 
   @Override
   protected Program load(Path src) {
-    return SourceFrontend.load(new SourceFrontend.Options(List.of(src), List.of(), ServerSpec.EMPTY, null, src)).program();
+    return SourceFrontend.load(new JavaInputs(List.of(src), List.of(), ServerSpec.EMPTY, null, src)).program();
   }
 
   static List<String> cases() {

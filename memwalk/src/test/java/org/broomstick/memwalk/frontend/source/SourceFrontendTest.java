@@ -1,5 +1,7 @@
 package org.broomstick.memwalk.frontend.source;
 
+import org.broomstick.memwalk.frontend.JavaInputs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ class SourceFrontendTest {
     all[0] = FrontendConformanceTest.SERVER;
     System.arraycopy(sources, 0, all, 1, sources.length);
     Path src = FrontendConformanceTest.write(dir, all);
-    return SourceFrontend.load(new SourceFrontend.Options(List.of(src), List.of(), ServerSpec.EMPTY, null, src)).program();
+    return SourceFrontend.load(new JavaInputs(List.of(src), List.of(), ServerSpec.EMPTY, null, src)).program();
   }
 
   private static List<String> events(Program p, String from) {
@@ -159,7 +161,7 @@ class SourceFrontendTest {
   @Test
   void sourcesWithoutJavaFilesAreAnInputError() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceFrontend.load(SourceFrontend.Options.of(List.of(empty))))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceFrontend.load(JavaInputs.of(List.of(empty))))
         .isInstanceOf(org.broomstick.memwalk.diag.InputException.class)
         .hasMessageContaining("no .java files");
   }
