@@ -97,28 +97,32 @@ _Static_assert(STINGY_MAX_OBJECTS <= TAG_FREED, "a live slot's tag (an object id
 /* What stingy_alloc and stingy_free touch of an object: 32 bytes, 32-byte aligned, so one cache
    line (the slab-served frees are hits - live, not counted). An object alone in its region (the
    region is not shared) keeps no live count: its live instances are the region's used slots,
-   slots - top, and its high water is slots - the region's low water. */
+   slots - (sp - base), and its high water is slots - the region's low water. An object that
+   shares its region counts its room, count - live, and the room's low water. */
 struct object_state {
-  uint32_t live;              /* shared regions only */
-  uint32_t count;
-  uint32_t high_water;        /* shared regions only */
-  uint32_t min_top;           /* the slab serves it iff its region's top > min_top (and, in a
-                                 shared region, live < count): slots - count when alone, else 0 */
-  struct region_state *reg;   /* its region */
+  uintptr_t min_sp;         /* the slab may serve it iff its region's sp > min_sp: base +
+                               slots - count when alone; base | 1 when its region is shared (then
+                               also room > 0): bit 0 says "shared" without another load */
+  struct region_state *reg; /* its region */
   uint64_t hits;
+  uint32_t room;     /* shared regions only: count - live */
+  uint32_t min_room; /* shared regions only: the room's low water (high water = count - it) */
 };
+_Static_assert(sizeof(struct object_state) <= 32, "an object's hot state fits one cache line");
 
-struct object_cold { /* the fallback's, the debug checks' and the statistics' */
+struct object_cold { /* the fallback's, the debug checks', the statistics' and dyn_check's */
   uint32_t slot_bytes;
   uint32_t size_bytes; /* never 0: slot_bytes when the config says 0 */
   uint32_t region;
+  uint32_t count;      /* n_O */
   uint64_t fallbacks;
 };
 
-struct region_state { /* hot fields first */
-  uint32_t *free;  /* free slots as line numbers from tag_lo (= tag indices); LIFO */
-  uint32_t top;    /* number of free slots */
-  uint32_t low_water;
+struct region_state { /* hot fields first; 64-byte aligned: one line */
+  _Alignas(64) uint32_t *sp; /* the free slots are base[0 .. sp - base), as line numbers from tag_lo
+                      (= tag indices); LIFO: sp[-1] is handed out next */
+  uint32_t *low_sp; /* sp's low water */
+  uint32_t *base;
   uint32_t tag_hi; /* region << TAG_REGION_SHIFT: a live slot's tag word is tag_hi | id */
   uint32_t shared; /* more than one object lives in it: they keep live counts */
   uint32_t slots;
@@ -466,7 +470,9 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   h->obj = aligned_alloc(64, obj_bytes);
   if (h->obj) memset(h->obj, 0, obj_bytes);
   h->cold = calloc(c->n_objects ? c->n_objects : 1, sizeof *h->cold);
-  h->reg = calloc(c->n_regions ? c->n_regions : 1, sizeof *h->reg);
+  size_t reg_bytes = (c->n_regions ? c->n_regions : 1) * sizeof *h->reg;
+  h->reg = aligned_alloc(64, reg_bytes);
+  if (h->reg) memset(h->reg, 0, reg_bytes);
   h->stage = calloc(c->n_stages ? c->n_stages : 1, sizeof *h->stage);
   size_t total_slots = 0;
   for (uint32_t r = 0; r < c->n_regions; r++) total_slots += c->regions[r].slots;
@@ -499,14 +505,14 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
     }
     cursor = end;
     if (s->slots && end > hi) hi = end;
-    s->free = h->free_lists + next_free;
+    s->base = h->free_lists + next_free;
     next_free += s->slots;
     /* push in reverse so that slot 0 is handed out first */
     for (uint32_t i = 0; i < s->slots; i++)
-      s->free[i] = (uint32_t)((s->first + (uint64_t)(s->slots - 1 - i) * s->stride - lo) >>
+      s->base[i] = (uint32_t)((s->first + (uint64_t)(s->slots - 1 - i) * s->stride - lo) >>
                               h->line_shift);
-    s->top = s->slots;
-    s->low_water = s->slots;
+    s->sp = s->base + s->slots;
+    s->low_sp = s->sp;
   }
   if (hi < lo) hi = lo;
   size_t cache_bytes = c->cache_bytes;
@@ -519,9 +525,11 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   for (uint32_t i = 0; i < c->n_objects; i++) {
     const struct stingy_object_config *o = &c->objects[i];
     struct object_state *s = &h->obj[i];
-    s->count = o->count;
     s->reg = &h->reg[o->region];
-    s->min_top = s->reg->shared ? 0 : s->reg->slots - o->count;
+    s->min_sp = s->reg->shared ? (uintptr_t)s->reg->base | 1
+                               : (uintptr_t)(s->reg->base + (s->reg->slots - o->count));
+    s->room = s->min_room = o->count;
+    h->cold[i].count = o->count;
     h->cold[i].region = o->region;
     h->cold[i].slot_bytes = o->slot_bytes;
     h->cold[i].size_bytes = o->size_bytes ? o->size_bytes : o->slot_bytes;
@@ -672,25 +680,26 @@ static ALWAYS_INLINE void *heap_alloc(struct stingy_heap *h, uint32_t id) {
   if (UNLIKELY(id >= h->n_objects)) return alloc_slow(h, id);
   struct object_state *o = &h->obj[id];
   struct region_state *r = o->reg;
-  uint32_t top = r->top;
-  if (LIKELY(top > o->min_top)) {
-    if (r->shared) {
-      uint32_t live = o->live;
-      if (live >= o->count) return alloc_fallback(h, id);
-      o->live = ++live;
-      if (UNLIKELY(live > o->high_water)) o->high_water = live;
+  uint32_t *sp = r->sp;
+  uintptr_t min_sp = o->min_sp;
+  if (LIKELY((uintptr_t)sp > min_sp)) {
+    if (min_sp & 1) { /* a shared region */
+      uint32_t room = o->room;
+      if (room == 0) return alloc_fallback(h, id);
+      o->room = --room;
+      if (UNLIKELY(room < o->min_room)) o->min_room = room;
     }
-    top--;
-    uint32_t line = r->free[top];
+    sp--;
+    uint32_t line = *sp;
     char *p = h->tag_lo + ((size_t)line << h->line_shift);
     uint32_t *tag = &h->tags[line];
-    uint32_t low = r->low_water, t = r->tag_hi | id;
+    uint32_t *low = r->low_sp, t = r->tag_hi | id;
 #ifdef STINGY_DEBUG
     debug_on_alloc(h, id, r, p, *tag & TAG_MASK);
 #endif
-    r->top = top;
+    r->sp = sp;
     o->hits++;
-    if (UNLIKELY(top < low)) r->low_water = top;
+    if (UNLIKELY(sp < low)) r->low_sp = sp;
     *tag = t; /* a whole word: the free's load forwards */
     MARK_UNDEFINED(p, h->cold[id].size_bytes);
     return p;
@@ -744,20 +753,28 @@ static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
   MARK_NOACCESS(p, r->slot_bytes);
 #endif
   *tag = t | TAG_FREED;
-  uint32_t top = r->top;
-  r->free[top] = line;
-  r->top = top + 1;
-  if (r->shared) h->obj[id].live--;
+  uint32_t *sp = r->sp;
+  *sp = line;
+  r->sp = sp + 1;
+  if (r->shared) h->obj[id].room++;
 }
 
 void stingy_heap_free(struct stingy_heap *h, void *p) { heap_free(h, p); }
 
-static uint32_t object_live(const struct object_state *o) {
-  return o->reg->shared ? o->live : o->reg->slots - o->reg->top;
+static uint32_t region_top(const struct region_state *r) { return (uint32_t)(r->sp - r->base); }
+static uint32_t region_low_water(const struct region_state *r) {
+  return (uint32_t)(r->low_sp - r->base);
 }
 
-static uint32_t object_high_water(const struct object_state *o) {
-  return o->reg->shared ? o->high_water : o->reg->slots - o->reg->low_water;
+static uint32_t object_live(const struct stingy_heap *h, uint32_t id) {
+  const struct object_state *o = &h->obj[id];
+  return o->reg->shared ? h->cold[id].count - o->room : o->reg->slots - region_top(o->reg);
+}
+
+static uint32_t object_high_water(const struct stingy_heap *h, uint32_t id) {
+  const struct object_state *o = &h->obj[id];
+  return o->reg->shared ? h->cold[id].count - o->min_room
+                        : o->reg->slots - region_low_water(o->reg);
 }
 
 static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage) {
@@ -772,8 +789,8 @@ uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
   uint32_t avail = UINT32_MAX;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
-    const struct object_state *o = &h->obj[st->allocates[k]];
-    uint32_t a = o->count - object_live(o), b = o->reg->top;
+    uint32_t id = st->allocates[k];
+    uint32_t a = h->cold[id].count - object_live(h, id), b = region_top(h->obj[id].reg);
     if (b < a) a = b;
     if (a < avail) avail = a;
   }
@@ -790,8 +807,8 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
   h->stage[stage].checks++;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
-    const struct object_state *o = &h->obj[st->allocates[k]];
-    if (object_live(o) >= o->count || o->reg->top == 0) {
+    uint32_t id = st->allocates[k];
+    if (object_live(h, id) >= h->cold[id].count || region_top(h->obj[id].reg) == 0) {
       h->stage[stage].failures++;
       return 0;
     }
@@ -809,9 +826,9 @@ uint32_t stingy_dyn_avail(uint32_t stage) { return stingy_heap_dyn_avail(&defaul
 int stingy_heap_stats(const struct stingy_heap *h, uint32_t id, struct stingy_object_stats *out) {
   if (!h || !h->ready || id >= h->n_objects) return -1;
   const struct object_state *o = &h->obj[id];
-  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, o->count,
-                                      object_live(o), object_high_water(o), o->hits,
-                                      h->cold[id].fallbacks, o->hits - object_live(o)};
+  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, h->cold[id].count,
+                                      object_live(h, id), object_high_water(h, id), o->hits,
+                                      h->cold[id].fallbacks, o->hits - object_live(h, id)};
   return 0;
 }
 
@@ -820,7 +837,7 @@ int stingy_heap_region_stats(const struct stingy_heap *h, uint32_t region,
   if (!h || !h->ready || region >= h->n_regions) return -1;
   const struct region_state *r = &h->reg[region];
   *out = (struct stingy_region_stats){r->offset, r->first, r->slot_bytes, r->stride,
-                                      r->slots, r->top, r->low_water};
+                                      r->slots, region_top(r), region_low_water(r)};
   return 0;
 }
 
@@ -904,7 +921,7 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
   for (uint32_t i = 0; i < h->n_objects; i++) {
     const struct object_state *o = &h->obj[i];
     fprintf(out, "%-7s %5u %6u %6u %6u %6u %12llu %12llu  %s\n", "object", i, h->cold[i].region,
-            o->count, object_live(o), object_high_water(o), (unsigned long long)o->hits,
+            h->cold[i].count, object_live(h, i), object_high_water(h, i), (unsigned long long)o->hits,
             (unsigned long long)h->cold[i].fallbacks, object_name(h, i));
   }
   fprintf(out, "%-7s %5s %10s %8s %8s %6s %6s %6s\n", "region", "id", "offset", "slot", "stride",
@@ -912,7 +929,7 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
   for (uint32_t r = 0; r < h->n_regions; r++) {
     const struct region_state *s = &h->reg[r];
     fprintf(out, "%-7s %5u %10u %8u %8u %6u %6u %6u\n", "region", r, s->offset, s->slot_bytes,
-            s->stride, s->slots, s->top, s->low_water);
+            s->stride, s->slots, region_top(s), region_low_water(s));
   }
   fprintf(out, "%-7s %5s %12s %12s  %s\n", "stage", "id", "checks", "failures", "name");
   for (uint32_t s = 0; s < h->n_stages; s++) {
