@@ -76,14 +76,21 @@
 
 #define HUGE_BYTES ((size_t)2 << 20)
 
-/* Slot tags, the low 16 bits of a line's tag word; a live slot's tag is its object id. The high
-   16 bits hold the slot's region (0 on interior lines). */
+/* Slot tags, 16 bits per line; a live slot's tag is its object id. Beside it, the slot's region,
+   written only at start-up (struct line_tag). */
 #define TAG_FREED 0x8000u    /* | last owner: freed */
 #define TAG_NEVER 0xFFFEu    /* a slot start never handed out */
 #define TAG_INTERIOR 0xFFFFu /* not a slot start */
-#define TAG_MASK 0xFFFFu
 _Static_assert(STINGY_MAX_OBJECTS <= TAG_FREED, "a live slot's tag (an object id) lacks TAG_FREED");
-#define TAG_REGION_SHIFT 16
+
+/* One per cache line of the region area. Alloc and free store only `tag` (16 bits) and free loads
+   both halves separately: `region` is never stored after start-up, so its load never waits for
+   (nor is forwarded from) the previous alloc's store, and the free's stores to its region get
+   their addresses as soon as the line is known. */
+struct line_tag {
+  uint16_t tag;    /* an object id, TAG_FREED | last owner, TAG_NEVER, TAG_INTERIOR */
+  uint16_t region; /* the slot's region at a slot start (0 elsewhere); < STINGY_MAX_REGIONS */
+};
 
 #define RED_ZONE_BYTE 0xFD /* debug: red zones */
 #define POISON_BYTE 0xDD   /* debug: freed slots */
@@ -123,7 +130,6 @@ struct region_state { /* hot fields first; 64-byte aligned: one line */
                       (= tag indices); LIFO: sp[-1] is handed out next */
   uint32_t *low_sp; /* sp's low water */
   uint32_t *base;
-  uint32_t tag_hi; /* region << TAG_REGION_SHIFT: a live slot's tag word is tag_hi | id */
   uint32_t shared; /* more than one object lives in it: they keep live counts */
   uint32_t slots;
   uint32_t offset; /* of the region */
@@ -142,7 +148,7 @@ struct stingy_heap {
   char *cache;
   char *tag_lo;     /* the first line that has a tag (slot line numbers count from it) */
   size_t tag_span;  /* bytes covered by tags (the region area) */
-  uint32_t *tags; /* (region << TAG_REGION_SHIFT) | tag, one per line */
+  struct line_tag *tags; /* one per line */
   unsigned line_shift;
   uint32_t line_mask;
   uint32_t n_objects;
@@ -518,7 +524,6 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   size_t cache_bytes = c->cache_bytes;
   if (hi > cache_bytes) cache_bytes = (size_t)round_up((size_t)hi, c->line_bytes);
 
-  for (uint32_t r = 0; r < c->n_regions; r++) h->reg[r].tag_hi = r << TAG_REGION_SHIFT;
   for (uint32_t i = 0; i < c->n_objects; i++) /* shared: counts the members for now */
     h->reg[c->objects[i].region].shared++;
   for (uint32_t r = 0; r < c->n_regions; r++) h->reg[r].shared = h->reg[r].shared > 1;
@@ -538,12 +543,13 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   size_t lines = (size_t)(hi - lo) >> h->line_shift;
   h->tags = malloc((lines ? lines : 1) * sizeof *h->tags);
   if (!h->tags) goto oom;
-  for (size_t i = 0; i < lines; i++) h->tags[i] = TAG_INTERIOR;
+  for (size_t i = 0; i < lines; i++) h->tags[i] = (struct line_tag){TAG_INTERIOR, 0};
   for (uint32_t r = 0; r < c->n_regions; r++) {
     const struct region_state *s = &h->reg[r];
-    for (uint32_t i = 0; i < s->slots; i++)
-      h->tags[(s->first + (uint64_t)i * s->stride - lo) >> h->line_shift] =
-          (r << TAG_REGION_SHIFT) | TAG_NEVER;
+    for (uint32_t i = 0; i < s->slots; i++) {
+      size_t line = (size_t)((s->first + (uint64_t)i * s->stride - lo) >> h->line_shift);
+      h->tags[line] = (struct line_tag){TAG_NEVER, (uint16_t)r}; /* r < STINGY_MAX_REGIONS */
+    }
   }
 
   if (map_slabs(h, cache_bytes, c->low_bytes, c->high_bytes, flags) != 0) {
@@ -692,15 +698,15 @@ static ALWAYS_INLINE void *heap_alloc(struct stingy_heap *h, uint32_t id) {
     sp--;
     uint32_t line = *sp;
     char *p = h->tag_lo + ((size_t)line << h->line_shift);
-    uint32_t *tag = &h->tags[line];
-    uint32_t *low = r->low_sp, t = r->tag_hi | id;
+    uint16_t *tag = &h->tags[line].tag;
+    uint32_t *low = r->low_sp;
 #ifdef STINGY_DEBUG
-    debug_on_alloc(h, id, r, p, *tag & TAG_MASK);
+    debug_on_alloc(h, id, r, p, *tag);
 #endif
     r->sp = sp;
     o->hits++;
     if (UNLIKELY(sp < low)) r->low_sp = sp;
-    *tag = t; /* a whole word: the free's load forwards */
+    *tag = (uint16_t)id; /* the free's load, of the same width, forwards */
     MARK_UNDEFINED(p, h->cold[id].size_bytes);
     return p;
   }
@@ -740,21 +746,21 @@ static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
     free_other(h, p);
     return;
   }
-  uint32_t line = (uint32_t)(off >> h->line_shift);
-  uint32_t *tag = &h->tags[line];
-  uint32_t t = *tag, id = t & TAG_MASK;
+  size_t line = off >> h->line_shift;
+  uint16_t *tag = &h->tags[line].tag;
+  uint32_t t = *tag, id = t;
   /* a live slot's tag is an id below STINGY_MAX_OBJECTS < TAG_FREED; freed, never used and
      interior lines all have the TAG_FREED bit */
   if (UNLIKELY((t & TAG_FREED) || (off & h->line_mask))) bad_free(h, p, id);
-  struct region_state *r = &h->reg[t >> TAG_REGION_SHIFT];
+  struct region_state *r = &h->reg[h->tags[line].region];
 #ifdef STINGY_DEBUG
   debug_on_free(h, id, r, p);
 #else
   MARK_NOACCESS(p, r->slot_bytes);
 #endif
-  *tag = t | TAG_FREED;
+  *tag = (uint16_t)(t | TAG_FREED);
   uint32_t *sp = r->sp;
-  *sp = line;
+  *sp = (uint32_t)line;
   r->sp = sp + 1;
   if (r->shared) h->obj[id].room++;
 }
