@@ -2,21 +2,23 @@
  * stingy.c: the Stingy allocator's C runtime. The contract and the guarantees are in stingy.h.
  *
  * Data structures, chosen so that the allocator itself touches little memory:
- *  - per region, a LIFO array of the free slots, as line numbers from the first tagged line
+ *  - per region, a LIFO stack of the free slots, as line numbers from the first tagged line
  *    (so also their tag indices; the most recently freed, hence cache-hot, slot is reused first;
  *    freed slots themselves are never written, so the debug poison and the sanitizers see every
- *    byte of them);
- *  - one 32-bit tag per cache line of the region area: in its low 16 bits, at a slot's first
- *    line, the id of the object living there, or "freed" with the last owner, or "never used"; on
- *    other lines, "interior"; in its high 16 bits, the slot's region. stingy_free reads the owner
- *    and the region from it with one load, without dividing by a slot size and without a header
- *    inside the object, and the same load catches double and interior frees. (With the region in
- *    the tag, the free list's address is known one load earlier than through the object's state;
- *    an allocation right after a free then waits less for, and races less with, the free's
- *    stores to the same region: -1.4 ns per pair on the mixed-class benchmark);
- *  - per object, what alloc and free touch in 32 bytes of one cache line (n_O, hits, its
- *    region's address; live count and high water only when it shares its region: alone, its
- *    live instances are the region's used slots); the rest (sizes, fallbacks) in a cold array.
+ *    byte of them), kept as a stack pointer in the region's line (one load, no base + index);
+ *  - per cache line of the region area, a struct line_tag: a 16-bit tag (at a slot's first line,
+ *    the id of the object living there, or "freed" with the last owner, or "never used"; on other
+ *    lines, "interior") and beside it the slot's 16-bit region, written only at start-up.
+ *    stingy_free finds the owner and the region without dividing by a slot size and without a
+ *    header inside the object, and the tag catches double and interior frees. Alloc and free
+ *    store only the tag half, and free loads the region half on its own, so the region (hence the
+ *    addresses of the free's stores to its region) never waits for the previous allocation's tag
+ *    store: an allocation right after a free then rarely runs ahead of a free-list store whose
+ *    address is still unknown (-0.9 ns per pair on the mixed-class benchmark);
+ *  - per object, what alloc and free touch in 32 bytes of one cache line (its region's address,
+ *    the stack pointer below which it may not allocate, hits; the room left under n_O only when
+ *    it shares its region: alone, its live instances are the region's used slots); the rest
+ *    (n_O, sizes, fallbacks) in a cold array.
  * The fast paths' measured effect, change by change, is in bench/alloc/README.md.
  */
 #define _GNU_SOURCE 1 /* MAP_ANONYMOUS, MAP_HUGETLB, MADV_HUGEPAGE under -std=c11 */
@@ -126,11 +128,11 @@ struct object_cold { /* the fallback's, the debug checks', the statistics' and d
 };
 
 struct region_state { /* hot fields first; 64-byte aligned: one line */
-  _Alignas(64) uint32_t *sp; /* the free slots are base[0 .. sp - base), as line numbers from tag_lo
-                      (= tag indices); LIFO: sp[-1] is handed out next */
-  uint32_t *low_sp; /* sp's low water */
+  _Alignas(64) uint32_t *sp; /* the free slots are base[0 .. sp - base), as line numbers
+                                from tag_lo (= tag indices); LIFO: sp[-1] is handed out next */
+  uint32_t *low_sp;          /* sp's low water */
   uint32_t *base;
-  uint32_t shared; /* more than one object lives in it: they keep live counts */
+  uint32_t shared; /* more than one object lives in it: they count their room */
   uint32_t slots;
   uint32_t offset; /* of the region */
   uint32_t first;  /* offset of slot 0 */
