@@ -821,6 +821,17 @@ static uint32_t object_high_water(const struct stingy_heap *h, uint32_t id) {
                         : o->reg->slots - region_low_water(o->reg);
 }
 
+/* How many more instances of the object the slab can serve now: min(n_O - live, the region's
+   free slots), from the object's and its region's hot lines, as heap_alloc decides. */
+static uint32_t object_avail(const struct stingy_heap *h, uint32_t id) {
+  const struct object_state *o = &h->obj[id];
+  const struct region_state *r = o->reg;
+  if ((uintptr_t)r->sp <= o->min_sp) return 0;
+  uint32_t free_slots = region_top(r);
+  if (o->min_sp & 1) return o->room < free_slots ? o->room : free_slots; /* shared region */
+  return (uint32_t)(((uintptr_t)r->sp - o->min_sp) / sizeof *r->sp); /* alone: <= free_slots */
+}
+
 static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage) {
   die("stingy_dyn_check: stage %u out of range (%u stages)", stage, h->n_stages);
 }
@@ -833,9 +844,7 @@ uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
   uint32_t avail = UINT32_MAX;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
-    uint32_t id = st->allocates[k];
-    uint32_t a = h->cold[id].count - object_live(h, id), b = region_top(h->obj[id].reg);
-    if (b < a) a = b;
+    uint32_t a = object_avail(h, st->allocates[k]);
     if (a < avail) avail = a;
   }
   h->stage[stage].checks++;
@@ -851,8 +860,7 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
   h->stage[stage].checks++;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
-    uint32_t id = st->allocates[k];
-    if (object_live(h, id) >= h->cold[id].count || region_top(h->obj[id].reg) == 0) {
+    if (object_avail(h, st->allocates[k]) == 0) {
       h->stage[stage].failures++;
       return 0;
     }
@@ -965,7 +973,8 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
   for (uint32_t i = 0; i < h->n_objects; i++) {
     const struct object_state *o = &h->obj[i];
     fprintf(out, "%-7s %5u %6u %6u %6u %6u %12llu %12llu  %s\n", "object", i, h->cold[i].region,
-            h->cold[i].count, object_live(h, i), object_high_water(h, i), (unsigned long long)o->hits,
+            h->cold[i].count, object_live(h, i), object_high_water(h, i),
+            (unsigned long long)o->hits,
             (unsigned long long)h->cold[i].fallbacks, object_name(h, i));
   }
   fprintf(out, "%-7s %5s %10s %8s %8s %6s %6s %6s\n", "region", "id", "offset", "slot", "stride",
