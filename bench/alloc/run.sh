@@ -73,16 +73,14 @@ srcs=("$runtime/stingy.c" "$here/stingy_config.c" "$here/alloc_bench.c")
 "${cc[@]}" -DBENCH_TIGHT "${srcs[@]}" -o "$work/bench_tight" -ldl
 "${cc[@]}" -DBENCH_STRIDE=4096u "${srcs[@]}" -o "$work/bench_nopad" -ldl
 log "built with: ${cc[*]} [-DBENCH_TIGHT | -DBENCH_STRIDE=4096u] ... -ldl"
+# shellcheck source=bench/alloc/baseline.sh
+source "$here/baseline.sh"
 read -r -a baselines <<<"${BENCH_BASELINE:-}"
 base_keys=()
 for rev in "${baselines[@]}"; do
-  key="${rev//[^A-Za-z0-9._-]/_}" # the column is stingy@key
+  key="$(rev_key "$rev")" # the column is stingy@key
   base_keys+=("$key")
-  rel="stingygen/src/main/resources/org/broomstick/stingygen/runtime/c"
-  mkdir -p "$work/base-$key"
-  for f in stingy.c stingy.h; do
-    git -C "$root" show "$rev:$rel/$f" >"$work/base-$key/$f" || die "no $rel/$f at $rev"
-  done
+  runtime_of "$rev" "$work/base-$key"
   base_cc=("${cc[@]/#-I$runtime/-I$work/base-$key}")
   "${base_cc[@]}" "$work/base-$key/stingy.c" "$here/stingy_config.c" "$here/alloc_bench.c" \
     -o "$work/bench_base-$key" -ldl
