@@ -821,19 +821,20 @@ static uint32_t object_high_water(const struct stingy_heap *h, uint32_t id) {
                         : o->reg->slots - region_low_water(o->reg);
 }
 
+static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage) {
+  die("stingy_dyn_check: stage %u out of range (%u stages)", stage, h->n_stages);
+}
+
 /* How many more instances of the object the slab can serve now: min(n_O - live, the region's
-   free slots), from the object's and its region's hot lines, as heap_alloc decides. */
-static uint32_t object_avail(const struct stingy_heap *h, uint32_t id) {
-  const struct object_state *o = &h->obj[id];
+   free slots), from the object's and its region's hot lines, as heap_alloc decides: none unless
+   sp > min_sp; alone in its region, (sp - min_sp) slots (min_sp = base + slots - n_O); sharing
+   it, min(room, sp - base). */
+static ALWAYS_INLINE uint32_t object_avail(const struct object_state *o) {
   const struct region_state *r = o->reg;
   if ((uintptr_t)r->sp <= o->min_sp) return 0;
   uint32_t free_slots = region_top(r);
   if (o->min_sp & 1) return o->room < free_slots ? o->room : free_slots; /* shared region */
   return (uint32_t)(((uintptr_t)r->sp - o->min_sp) / sizeof *r->sp); /* alone: <= free_slots */
-}
-
-static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage) {
-  die("stingy_dyn_check: stage %u out of range (%u stages)", stage, h->n_stages);
 }
 
 uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
@@ -844,7 +845,7 @@ uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
   uint32_t avail = UINT32_MAX;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
-    uint32_t a = object_avail(h, st->allocates[k]);
+    uint32_t a = object_avail(&h->obj[st->allocates[k]]);
     if (a < avail) avail = a;
   }
   h->stage[stage].checks++;
@@ -860,7 +861,7 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
   h->stage[stage].checks++;
   for (uint32_t k = 0; k < st->n_allocates; k++) {
-    if (object_avail(h, st->allocates[k]) == 0) {
+    if (object_avail(&h->obj[st->allocates[k]]) == 0) {
       h->stage[stage].failures++;
       return 0;
     }
