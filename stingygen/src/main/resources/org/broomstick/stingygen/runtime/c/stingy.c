@@ -764,21 +764,32 @@ static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage)
   die("stingy_dyn_check: stage %u out of range (%u stages)", stage, h->n_stages);
 }
 
+/* How many more instances of the object the slab can serve now: min(n_O - live, free slots). Alone
+   in its region, live = slots - top, so that is top - (slots - n_O) = top - min_top (never below 0:
+   the slab never serves it past n_O); shared, min_top is 0 and the live count is kept. Reads the
+   object's hot line and its region's top, no more. */
+static ALWAYS_INLINE uint32_t object_avail(const struct object_state *o) {
+  const struct region_state *r = o->reg;
+  uint32_t a = r->top - o->min_top;
+  if (r->shared && o->count - o->live < a) a = o->count - o->live;
+  return a;
+}
+
 uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
   if (UNLIKELY(stage >= h->n_stages)) {
     if (h == &default_heap && !h->ready) return UINT32_MAX; /* no slab: no admission control */
     bad_stage(h, stage);
   }
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
+  const uint32_t *ids = st->allocates;
   uint32_t avail = UINT32_MAX;
-  for (uint32_t k = 0; k < st->n_allocates; k++) {
-    const struct object_state *o = &h->obj[st->allocates[k]];
-    uint32_t a = o->count - object_live(o), b = o->reg->top;
-    if (b < a) a = b;
+  for (uint32_t k = 0, n = st->n_allocates; k < n; k++) {
+    uint32_t a = object_avail(&h->obj[ids[k]]);
     if (a < avail) avail = a;
   }
-  h->stage[stage].checks++;
-  if (avail == 0) h->stage[stage].failures++;
+  struct stage_state *ss = &h->stage[stage];
+  ss->checks++;
+  ss->failures += avail == 0;
   return avail;
 }
 
@@ -788,14 +799,13 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
     bad_stage(h, stage);
   }
   const struct stingy_stage_config *st = &h->cfg->stages[stage];
-  h->stage[stage].checks++;
-  for (uint32_t k = 0; k < st->n_allocates; k++) {
-    const struct object_state *o = &h->obj[st->allocates[k]];
-    if (object_live(o) >= o->count || o->reg->top == 0) {
-      h->stage[stage].failures++;
+  struct stage_state *ss = &h->stage[stage];
+  ss->checks++;
+  for (uint32_t k = 0, n = st->n_allocates; k < n; k++)
+    if (object_avail(&h->obj[st->allocates[k]]) == 0) {
+      ss->failures++;
       return 0;
     }
-  }
   return 1;
 }
 

@@ -1,25 +1,24 @@
 /*
  * stingy_sched.c: the scheduler helper of thesis 7.4.5; the policy is described in stingy_sched.h.
+ *
+ * Cost (bench/payoff/README.md, "where the time goes"): an election runs once per batch, and at
+ * low concurrency a batch is one or two tasks, so the helper's constant matters. Hence:
+ *  - a stage's age is not counted up at every election: it is `elections - since`, where since is
+ *    set when the stage starts to wait (enqueued on an empty queue) or is elected, and moved up by
+ *    one at every successful election that found it closed (an entry stage without memory does
+ *    not age). One pass over the stages with tasks instead of two, and no store per waiting stage;
+ *  - the dynamic check (stingy_heap_dyn_avail) is called only for stages that allocate: the others
+ *    can always run every queued task;
+ *  - what an election reads of a stage (queue length, cap, rank, weight, since, flags) is in one
+ *    32-byte record, not behind the configuration's pointers;
+ *  - enqueued/dequeued are inline (stingy_sched.h).
  */
 #include "stingy_sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-struct stingy_sched {
-  struct stingy_heap *heap;
-  const struct stingy_config *cfg;
-  uint32_t n_stages;
-  uint32_t starve_limit;
-  uint32_t max_rank;
-  enum stingy_sched_class last;
-  uint32_t *queued;
-  uint64_t *busy;        /* bit i: stage i has tasks; elections visit only these stages */
-  uint32_t *age;         /* elections passed over while it had tasks and was electable */
-  unsigned char *closed; /* at the last election: an entry stage without memory */
-};
-
-static void die(const char *what, uint32_t stage, uint32_t n) {
+void stingy_sched_die(const char *what, uint32_t stage, uint32_t n) {
   fprintf(stderr, "stingy_sched: %s (stage %u, %u tasks)\n", what, stage, n);
   fflush(stderr);
   abort();
@@ -30,52 +29,44 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
   if (!h) return NULL;
   struct stingy_sched *s = calloc(1, sizeof *s);
   if (!s) return NULL;
+  const struct stingy_config *cfg = stingy_heap_config(h);
   s->heap = h;
-  s->cfg = stingy_heap_config(h);
-  s->n_stages = s->cfg->n_stages;
+  s->n_stages = cfg->n_stages;
   s->starve_limit = starve_limit ? starve_limit : (4 * s->n_stages > 8 ? 4 * s->n_stages : 8);
+  uint32_t max_rank = 0;
   for (uint32_t i = 0; i < s->n_stages; i++)
-    if (s->cfg->stages[i].rank > s->max_rank) s->max_rank = s->cfg->stages[i].rank;
+    if (cfg->stages[i].rank > max_rank) max_rank = cfg->stages[i].rank;
   size_t n = s->n_stages ? s->n_stages : 1;
-  s->queued = calloc(n, sizeof *s->queued);
-  s->busy = calloc((n + 63) / 64, sizeof *s->busy);
-  s->age = calloc(n, sizeof *s->age);
-  s->closed = calloc(n, sizeof *s->closed);
-  if (!s->queued || !s->busy || !s->age || !s->closed) {
+  s->words = (uint32_t)((n + 63) / 64);
+  s->stage = calloc(n, sizeof *s->stage);
+  s->busy = calloc(s->words, sizeof *s->busy);
+  s->closed = calloc(s->words, sizeof *s->closed);
+  if (!s->stage || !s->busy || !s->closed) {
     stingy_sched_destroy(s);
     return NULL;
+  }
+  for (uint32_t i = 0; i < s->n_stages; i++) {
+    const struct stingy_stage_config *c = &cfg->stages[i];
+    struct stingy_sched_stage *st = &s->stage[i];
+    st->cap = c->cap;
+    st->rank = c->rank;
+    st->weight = max_rank + 1u - (c->rank <= max_rank ? c->rank : max_rank);
+    st->flags = (c->flags & STINGY_STAGE_ENTRY ? STINGY_SCHED_ENTRY_ : 0u) |
+                (c->n_allocates ? STINGY_SCHED_ALLOCATES_ : 0u);
   }
   return s;
 }
 
 void stingy_sched_destroy(struct stingy_sched *s) {
   if (!s) return;
-  free(s->queued);
+  free(s->stage);
   free(s->busy);
-  free(s->age);
   free(s->closed);
   free(s);
 }
 
-void stingy_sched_enqueued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
-  if (stage >= s->n_stages) die("enqueued on a stage out of range", stage, n);
-  if (s->queued[stage] + n < s->queued[stage]) die("queue count overflows", stage, n);
-  s->queued[stage] += n;
-  if (s->queued[stage]) s->busy[stage / 64] |= 1ull << (stage % 64);
-}
-
-void stingy_sched_dequeued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
-  if (stage >= s->n_stages) die("dequeued from a stage out of range", stage, n);
-  if (n > s->queued[stage]) die("more tasks dequeued than queued", stage, n);
-  s->queued[stage] -= n;
-  if (s->queued[stage] == 0) {
-    s->age[stage] = 0;
-    s->busy[stage / 64] &= ~(1ull << (stage % 64));
-  }
-}
-
 uint32_t stingy_sched_queued(const struct stingy_sched *s, uint32_t stage) {
-  return stage < s->n_stages ? s->queued[stage] : 0;
+  return stage < s->n_stages ? s->stage[stage].queued : 0;
 }
 
 enum stingy_sched_class stingy_sched_last_class(const struct stingy_sched *s) { return s->last; }
@@ -95,52 +86,62 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
   enum stingy_sched_class best_class = STINGY_SCHED_NONE;
   uint64_t best_score = 0;
   uint32_t best_avail = 0;
-  uint32_t words = (s->n_stages + 63) / 64;
-  for (uint32_t w = 0; w < words; w++)
-  for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
-    uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-    uint32_t q = s->queued[i];
-    const struct stingy_stage_config *st = &s->cfg->stages[i];
-    uint32_t avail = stingy_heap_dyn_avail(s->heap, i);
-    enum stingy_sched_class c;
-    uint64_t score; /* within a class, higher wins; ties go to the lower stage id */
-    s->closed[i] = avail == 0 && (st->flags & STINGY_STAGE_ENTRY);
-    if (avail == 0) {
-      if (s->closed[i]) continue; /* admission control: new work waits, and does not age */
-      c = STINGY_SCHED_LOW;
-      score = st->rank;
-    } else if (s->age[i] >= s->starve_limit) {
-      c = STINGY_SCHED_URGENT;
-      score = s->age[i];
-    } else if (st->cap && q >= st->cap) {
-      c = STINGY_SCHED_HIGH;
-      score = (uint64_t)st->rank << 32 | q;
-    } else {
-      c = STINGY_SCHED_MEDIUM;
-      score = (uint64_t)q * (s->max_rank + 1u - (st->rank <= s->max_rank ? st->rank : s->max_rank));
+  uint64_t any_closed = 0;
+  const uint64_t now = s->elections;
+  for (uint32_t w = 0; w < s->words; w++) {
+    uint64_t closed = 0;
+    for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
+      uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
+      const struct stingy_sched_stage *st = &s->stage[i];
+      uint32_t avail = st->flags & STINGY_SCHED_ALLOCATES_ ? stingy_heap_dyn_avail(s->heap, i)
+                                                           : UINT32_MAX;
+      enum stingy_sched_class c;
+      uint64_t score; /* within a class, higher wins; ties go to the lower stage id */
+      if (avail == 0) {
+        if (st->flags & STINGY_SCHED_ENTRY_) { /* admission control: new work waits, no aging */
+          closed |= bits & -bits;
+          continue;
+        }
+        c = STINGY_SCHED_LOW;
+        score = st->rank;
+      } else {
+        uint64_t age = now - st->since;
+        if (age >= s->starve_limit) {
+          c = STINGY_SCHED_URGENT;
+          score = age < UINT32_MAX ? age : UINT32_MAX;
+        } else if (st->cap && st->queued >= st->cap) {
+          c = STINGY_SCHED_HIGH;
+          score = (uint64_t)st->rank << 32 | st->queued;
+        } else {
+          c = STINGY_SCHED_MEDIUM;
+          score = (uint64_t)st->queued * st->weight;
+        }
+      }
+      if (c < best_class || (c == best_class && score > best_score) || best < 0) {
+        best = (int)i;
+        best_class = c;
+        best_score = score;
+        best_avail = avail;
+      }
     }
-    if (best < 0 || c < best_class || (c == best_class && score > best_score)) {
-      best = (int)i;
-      best_class = c;
-      best_score = score;
-      best_avail = avail;
-    }
+    s->closed[w] = closed;
+    any_closed |= closed;
   }
   s->last = best_class;
   if (best < 0) {
     *batch = 0;
     return -1;
   }
-  /* aging: every other stage with tasks waited one more election, unless admission kept it closed
-     (a stage short of memory ages, so that it goes first once its memory is back) */
-  for (uint32_t w = 0; w < words; w++)
-  for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
-    uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-    if ((int)i == best || s->closed[i]) continue;
-    if (s->age[i] < UINT32_MAX) s->age[i]++;
-  }
-  s->age[best] = 0;
-  uint32_t q = s->queued[best];
+  /* aging: every other stage with tasks waited one more election (elections - since grows by
+     one), unless admission kept it closed (since moves up with it); the elected one is at 0 */
+  s->elections = now + 1;
+  if (any_closed)
+    for (uint32_t w = 0; w < s->words; w++)
+      for (uint64_t bits = s->closed[w]; bits; bits &= bits - 1)
+        s->stage[w * 64 + (uint32_t)__builtin_ctzll(bits)].since++;
+  struct stingy_sched_stage *b = &s->stage[best];
+  b->since = now + 1;
+  uint32_t q = b->queued;
   *batch = best_class == STINGY_SCHED_LOW ? 1 : (best_avail < q ? best_avail : q);
   return best;
 }
