@@ -7,16 +7,21 @@
  *    set when the stage starts to wait (enqueued on an empty queue) or is elected, and moved up by
  *    one at every successful election that found it closed (an entry stage without memory does
  *    not age). One pass over the stages with tasks instead of two, and no store per waiting stage;
+ *    an election that elects nothing found every stage with tasks closed, and moves them back;
  *  - the dynamic check (stingy_heap_dyn_avail) is called only for stages that allocate: the others
  *    can always run every queued task;
  *  - what an election reads of a stage (queue length, cap, rank, weight, since, flags) is in one
- *    32-byte record, not behind the configuration's pointers;
+ *    32-byte record, not behind the configuration's pointers, and class and score make one 64-bit
+ *    key, so that a stage is compared with the best so far in one comparison;
  *  - enqueued/dequeued are inline (stingy_sched.h).
  */
 #include "stingy_sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+/* Ranks above this are taken as this (a rank is below the number of stages, so never in practice). */
+#define RANK_MAX ((1u << 30) - 1u)
 
 void stingy_sched_die(const char *what, uint32_t stage, uint32_t n) {
   fprintf(stderr, "stingy_sched: %s (stage %u, %u tasks)\n", what, stage, n);
@@ -36,12 +41,12 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
   uint32_t max_rank = 0;
   for (uint32_t i = 0; i < s->n_stages; i++)
     if (cfg->stages[i].rank > max_rank) max_rank = cfg->stages[i].rank;
+  if (max_rank > RANK_MAX) max_rank = RANK_MAX;
   size_t n = s->n_stages ? s->n_stages : 1;
   s->words = (uint32_t)((n + 63) / 64);
   s->stage = calloc(n, sizeof *s->stage);
   s->busy = calloc(s->words, sizeof *s->busy);
-  s->closed = calloc(s->words, sizeof *s->closed);
-  if (!s->stage || !s->busy || !s->closed) {
+  if (!s->stage || !s->busy) {
     stingy_sched_destroy(s);
     return NULL;
   }
@@ -49,7 +54,7 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
     const struct stingy_stage_config *c = &cfg->stages[i];
     struct stingy_sched_stage *st = &s->stage[i];
     st->cap = c->cap;
-    st->rank = c->rank;
+    st->rank = c->rank < RANK_MAX ? c->rank : RANK_MAX; /* for the election's key */
     st->weight = max_rank + 1u - (c->rank <= max_rank ? c->rank : max_rank);
     st->flags = (c->flags & STINGY_STAGE_ENTRY ? STINGY_SCHED_ENTRY_ : 0u) |
                 (c->n_allocates ? STINGY_SCHED_ALLOCATES_ : 0u);
@@ -61,7 +66,6 @@ void stingy_sched_destroy(struct stingy_sched *s) {
   if (!s) return;
   free(s->stage);
   free(s->busy);
-  free(s->closed);
   free(s);
 }
 
@@ -81,67 +85,64 @@ const char *stingy_sched_class_name(enum stingy_sched_class c) {
   }
 }
 
+/* An election's key: the class in the top two bits (urgent 3, high 2, medium 1, low 0), the score
+   within the class below, so that one comparison orders two stages. Scores fit: an age is clamped to
+   32 bits, a rank to 30 (create clamps it; a rank is below the number of stages), a queue length is
+   32 bits and a weight at most a rank + 1. A low stage's score is its rank + 1, so that every key is
+   above 0, the key of "none yet". */
+#define KEY_CLASS_SHIFT 62
+#define KEY(c, score) ((uint64_t)(c) << KEY_CLASS_SHIFT | (score))
+
 int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
-  int best = -1;
-  enum stingy_sched_class best_class = STINGY_SCHED_NONE;
-  uint64_t best_score = 0;
-  uint32_t best_avail = 0;
-  uint64_t any_closed = 0;
-  const uint64_t now = s->elections;
-  for (uint32_t w = 0; w < s->words; w++) {
-    uint64_t closed = 0;
+  uint32_t best = 0, best_avail = 0;
+  uint64_t best_key = 0;
+  const uint64_t now = s->elections, limit = s->starve_limit;
+  for (uint32_t w = 0; w < s->words; w++)
     for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
       uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-      const struct stingy_sched_stage *st = &s->stage[i];
-      uint32_t avail = st->flags & STINGY_SCHED_ALLOCATES_ ? stingy_heap_dyn_avail(s->heap, i)
-                                                           : UINT32_MAX;
-      enum stingy_sched_class c;
-      uint64_t score; /* within a class, higher wins; ties go to the lower stage id */
+      struct stingy_sched_stage *st = &s->stage[i];
+      uint32_t avail = UINT32_MAX;
+      uint64_t key;
+      if (st->flags & STINGY_SCHED_ALLOCATES_) avail = stingy_heap_dyn_avail(s->heap, i);
       if (avail == 0) {
-        if (st->flags & STINGY_SCHED_ENTRY_) { /* admission control: new work waits, no aging */
-          closed |= bits & -bits;
+        if (st->flags & STINGY_SCHED_ENTRY_) {
+          /* admission control: new work waits, and does not age (since moves up with the
+             election count; undone below if this election elects nothing) */
+          st->since++;
           continue;
         }
-        c = STINGY_SCHED_LOW;
-        score = st->rank;
+        key = KEY(0, st->rank + 1u); /* low */
       } else {
         uint64_t age = now - st->since;
-        if (age >= s->starve_limit) {
-          c = STINGY_SCHED_URGENT;
-          score = age < UINT32_MAX ? age : UINT32_MAX;
-        } else if (st->cap && st->queued >= st->cap) {
-          c = STINGY_SCHED_HIGH;
-          score = (uint64_t)st->rank << 32 | st->queued;
-        } else {
-          c = STINGY_SCHED_MEDIUM;
-          score = (uint64_t)st->queued * st->weight;
-        }
+        if (age >= limit)
+          key = KEY(3, age < UINT32_MAX ? age : UINT32_MAX); /* urgent */
+        else if (st->queued >= st->cap && st->cap)
+          key = KEY(2, (uint64_t)st->rank << 32 | st->queued); /* high: maximal flow */
+        else
+          key = KEY(1, (uint64_t)st->queued * st->weight); /* medium */
       }
-      if (c < best_class || (c == best_class && score > best_score) || best < 0) {
-        best = (int)i;
-        best_class = c;
-        best_score = score;
+      if (key > best_key) { /* ties go to the lower stage id */
+        best = i;
+        best_key = key;
         best_avail = avail;
       }
     }
-    s->closed[w] = closed;
-    any_closed |= closed;
-  }
-  s->last = best_class;
-  if (best < 0) {
+  if (best_key == 0) { /* every stage with tasks (if any) is an entry stage without memory */
+    for (uint32_t w = 0; w < s->words; w++)
+      for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1)
+        s->stage[w * 64 + (uint32_t)__builtin_ctzll(bits)].since--;
+    s->last = STINGY_SCHED_NONE;
     *batch = 0;
     return -1;
   }
-  /* aging: every other stage with tasks waited one more election (elections - since grows by
-     one), unless admission kept it closed (since moves up with it); the elected one is at 0 */
+  enum stingy_sched_class c = (enum stingy_sched_class)(4 - (best_key >> KEY_CLASS_SHIFT));
+  s->last = c;
+  /* aging: every other stage with tasks waited one more election (elections - since grows by one),
+     the closed ones excepted (see above); the elected one is at 0 */
   s->elections = now + 1;
-  if (any_closed)
-    for (uint32_t w = 0; w < s->words; w++)
-      for (uint64_t bits = s->closed[w]; bits; bits &= bits - 1)
-        s->stage[w * 64 + (uint32_t)__builtin_ctzll(bits)].since++;
   struct stingy_sched_stage *b = &s->stage[best];
   b->since = now + 1;
   uint32_t q = b->queued;
-  *batch = best_class == STINGY_SCHED_LOW ? 1 : (best_avail < q ? best_avail : q);
-  return best;
+  *batch = c == STINGY_SCHED_LOW ? 1 : (best_avail < q ? best_avail : q);
+  return (int)best;
 }

@@ -81,7 +81,6 @@ struct stingy_sched {
   uint32_t words;                   /* of busy */
   uint32_t starve_limit;
   enum stingy_sched_class last;
-  uint64_t *closed;                 /* scratch of an election: entry stages without memory */
   struct stingy_heap *heap;
 };
 
