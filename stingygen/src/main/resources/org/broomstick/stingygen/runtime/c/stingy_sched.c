@@ -93,34 +93,61 @@ const char *stingy_sched_class_name(enum stingy_sched_class c) {
 #define KEY_CLASS_SHIFT 62
 #define KEY(c, score) ((uint64_t)(c) << KEY_CLASS_SHIFT | (score))
 
+/* The key of an open stage (one that may run: avail > 0, or a stage past the entry short of memory). */
+static inline uint64_t stage_key(const struct stingy_sched_stage *st, uint32_t avail, uint64_t now,
+                                 uint64_t limit) {
+  if (avail == 0) return KEY(0, st->rank + 1u); /* low */
+  uint64_t age = now - st->since;
+  if (age >= limit) return KEY(3, age < UINT32_MAX ? age : UINT32_MAX); /* urgent */
+  if (st->queued >= st->cap && st->cap)
+    return KEY(2, (uint64_t)st->rank << 32 | st->queued); /* high: maximal flow */
+  return KEY(1, (uint64_t)st->queued * st->weight);     /* medium */
+}
+
+/* Stage `best` won with `key`: the elected one's age is 0, every other stage with tasks waited one
+   more election (elections - since grows by one), the closed ones excepted (see below). */
+static inline int elected(struct stingy_sched *s, uint32_t best, uint64_t key, uint32_t avail,
+                          uint32_t *batch) {
+  enum stingy_sched_class c = (enum stingy_sched_class)(4 - (key >> KEY_CLASS_SHIFT));
+  s->last = c;
+  struct stingy_sched_stage *b = &s->stage[best];
+  b->since = ++s->elections;
+  uint32_t q = b->queued;
+  *batch = c == STINGY_SCHED_LOW ? 1 : (avail < q ? avail : q);
+  return (int)best;
+}
+
 int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
+  const uint64_t now = s->elections, limit = s->starve_limit;
+  uint64_t bits = s->busy[0];
+  if (s->words == 1 && bits && (bits & (bits - 1)) == 0) {
+    /* one stage with tasks (at low concurrency, most elections): no comparison, no aging of
+       others; closed, it elects nothing and keeps its age */
+    uint32_t i = (uint32_t)__builtin_ctzll(bits);
+    const struct stingy_sched_stage *st = &s->stage[i];
+    uint32_t avail = st->flags & STINGY_SCHED_ALLOCATES_ ? stingy_heap_dyn_avail(s->heap, i) : UINT32_MAX;
+    if (avail == 0 && (st->flags & STINGY_SCHED_ENTRY_)) {
+      s->last = STINGY_SCHED_NONE;
+      *batch = 0;
+      return -1;
+    }
+    return elected(s, i, stage_key(st, avail, now, limit), avail, batch);
+  }
   uint32_t best = 0, best_avail = 0;
   uint64_t best_key = 0;
-  const uint64_t now = s->elections, limit = s->starve_limit;
   for (uint32_t w = 0; w < s->words; w++)
-    for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
+    for (bits = s->busy[w]; bits; bits &= bits - 1) {
       uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
       struct stingy_sched_stage *st = &s->stage[i];
       uint32_t avail = UINT32_MAX;
-      uint64_t key;
       if (st->flags & STINGY_SCHED_ALLOCATES_) avail = stingy_heap_dyn_avail(s->heap, i);
-      if (avail == 0) {
-        if (st->flags & STINGY_SCHED_ENTRY_) {
-          /* admission control: new work waits, and does not age (since moves up with the
-             election count; undone below if this election elects nothing) */
-          st->since++;
-          continue;
-        }
-        key = KEY(0, st->rank + 1u); /* low */
-      } else {
-        uint64_t age = now - st->since;
-        if (age >= limit)
-          key = KEY(3, age < UINT32_MAX ? age : UINT32_MAX); /* urgent */
-        else if (st->queued >= st->cap && st->cap)
-          key = KEY(2, (uint64_t)st->rank << 32 | st->queued); /* high: maximal flow */
-        else
-          key = KEY(1, (uint64_t)st->queued * st->weight); /* medium */
+      if (avail == 0 && (st->flags & STINGY_SCHED_ENTRY_)) {
+        /* admission control: new work waits, and does not age (since moves up with the election
+           count; moved back below if this election elects nothing) */
+        st->since++;
+        continue;
       }
+      uint64_t key = stage_key(st, avail, now, limit);
       if (key > best_key) { /* ties go to the lower stage id */
         best = i;
         best_key = key;
@@ -129,20 +156,11 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
     }
   if (best_key == 0) { /* every stage with tasks (if any) is an entry stage without memory */
     for (uint32_t w = 0; w < s->words; w++)
-      for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1)
+      for (bits = s->busy[w]; bits; bits &= bits - 1)
         s->stage[w * 64 + (uint32_t)__builtin_ctzll(bits)].since--;
     s->last = STINGY_SCHED_NONE;
     *batch = 0;
     return -1;
   }
-  enum stingy_sched_class c = (enum stingy_sched_class)(4 - (best_key >> KEY_CLASS_SHIFT));
-  s->last = c;
-  /* aging: every other stage with tasks waited one more election (elections - since grows by one),
-     the closed ones excepted (see above); the elected one is at 0 */
-  s->elections = now + 1;
-  struct stingy_sched_stage *b = &s->stage[best];
-  b->since = now + 1;
-  uint32_t q = b->queued;
-  *batch = c == STINGY_SCHED_LOW ? 1 : (best_avail < q ? best_avail : q);
-  return (int)best;
+  return elected(s, best, best_key, best_avail, batch);
 }
