@@ -142,6 +142,28 @@ static void test_aging_prevents_starvation(void) {
   stingy_heap_destroy(h);
 }
 
+/* The dynamic check is the helper's only call into the heap, and only for stages that allocate:
+   a stage that allocates nothing can run every queued task (its stage counters stay at 0). */
+static void test_dyn_check_only_for_stages_that_allocate(void) {
+  struct stingy_heap *h = fresh_heap();
+  struct stingy_sched *s = stingy_sched_create(h, 0);
+  uint32_t batch;
+  stingy_sched_enqueued(s, STAGE_SEND, 3);
+  for (int i = 0; i < 5; i++) CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_SEND);
+  CHECK_EQ(batch, 3);
+  stingy_sched_enqueued(s, STAGE_PARSE, 1);
+  stingy_sched_elect(s, &batch);
+  stingy_sched_dequeued(s, STAGE_PARSE, 1);
+  stingy_sched_elect(s, &batch);
+  struct stingy_stage_stats send, parse;
+  CHECK_EQ(stingy_heap_stage_stats(h, STAGE_SEND, &send), 0);
+  CHECK_EQ(stingy_heap_stage_stats(h, STAGE_PARSE, &parse), 0);
+  CHECK_EQ(send.checks, 0);
+  CHECK_EQ(parse.checks, 1); /* the one election at which parse had tasks */
+  stingy_sched_destroy(s);
+  stingy_heap_destroy(h);
+}
+
 /* ---- a mock staged server ------------------------------------------------------------------- */
 
 struct task {
@@ -518,6 +540,7 @@ int main(int argc, char **argv) {
   RUN(test_low_class_runs_only_when_nothing_else_can);
   RUN(test_aging_prevents_starvation);
   RUN(test_many_stages);
+  RUN(test_dyn_check_only_for_stages_that_allocate);
   RUN(test_helper_keeps_tasks_in_cache_and_never_starves);
   RUN(test_elections_match_the_reference_model);
   return harness_report();
