@@ -5,6 +5,7 @@
 #   bench/stingygen-sizing.sh [SECONDS [OBJECTS STAGES]]      (-Dworkers=N via JAVA_OPTS)
 #   JAVA_OPTS=-Dseeds=1..10 bench/stingygen-sizing.sh 10 1000 200   (a seed sweep, with a summary line)
 #   JAVA_OPTS=-Dcompare=form ...   (the region form, the default, beside the level form in one run)
+#   JAVA_OPTS=-Dcompare=split ...  (with the level split, the default, beside CP-SAT alone in one run)
 set -eu
 cd "$(dirname "$0")/.."
 mvn -o -q -B -pl stingygen -am test-compile

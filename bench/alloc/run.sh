@@ -17,6 +17,9 @@
 #   BENCH_TASKS="N.."  event-loop task counts (default "64 1024 4096")
 #   BENCH_CFLAGS="..." optimisation flags (default "-O2"; e.g. "-O3", "-O2 -flto")
 #   BENCH_WORK=DIR     build and keep the raw outputs in DIR (default: a temporary directory)
+#   BENCH_BASELINE="REV.."  also build the runtime (stingy.c/.h) of each git revision REV of this
+#                      checkout with the same benchmark and configuration: a "stingy@REV" column
+#                      each, the before of a runtime change measured in the same run as its after
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -70,10 +73,24 @@ srcs=("$runtime/stingy.c" "$here/stingy_config.c" "$here/alloc_bench.c")
 "${cc[@]}" -DBENCH_TIGHT "${srcs[@]}" -o "$work/bench_tight" -ldl
 "${cc[@]}" -DBENCH_STRIDE=4096u "${srcs[@]}" -o "$work/bench_nopad" -ldl
 log "built with: ${cc[*]} [-DBENCH_TIGHT | -DBENCH_STRIDE=4096u] ... -ldl"
+# shellcheck source=bench/alloc/baseline.sh
+source "$here/baseline.sh"
+read -r -a baselines <<<"${BENCH_BASELINE:-}"
+base_keys=()
+for rev in "${baselines[@]}"; do
+  key="$(rev_key "$rev")" # the column is stingy@key
+  base_keys+=("$key")
+  runtime_of "$rev" "$work/base-$key"
+  base_cc=("${cc[@]/#-I$runtime/-I$work/base-$key}")
+  "${base_cc[@]}" "$work/base-$key/stingy.c" "$here/stingy_config.c" "$here/alloc_bench.c" \
+    -o "$work/bench_base-$key" -ldl
+  log "stingy@$key: the runtime of $(git -C "$root" log -1 --format='%h %s' "$rev" | cut -c1-70)"
+done
 
 variants=(glibc)
 for v in jemalloc mimalloc tcmalloc; do [[ -n "${preload[$v]:-}" ]] && variants+=("$v"); done
 variants+=(stingy stingy-tight stingy-nopad)
+for key in "${base_keys[@]}"; do variants+=("stingy@$key"); done
 
 run_variant() { # variant rep
   local v="$1" out="$work/raw/$1.$2"
@@ -81,6 +98,7 @@ run_variant() { # variant rep
     stingy) "$work/bench_fit" stingy "$pairs" "${tasks[@]}" >"$out" ;;
     stingy-tight) "$work/bench_tight" stingy "$pairs" "${tasks[@]}" >"$out" ;;
     stingy-nopad) "$work/bench_nopad" stingy "$pairs" "${tasks[@]}" >"$out" ;;
+    stingy@*) "$work/bench_base-${v#stingy@}" stingy "$pairs" "${tasks[@]}" >"$out" ;;
     glibc) "$work/bench_fit" malloc "$pairs" "${tasks[@]}" >"$out" ;;
     *) LD_PRELOAD="${preload[$v]}" "$work/bench_fit" malloc "$pairs" "${tasks[@]}" >"$out" ;;
   esac
@@ -143,4 +161,9 @@ if "mimalloc" in variants:
         s, m = med[("stingy", p)], med[("mimalloc", p)]
         print(f"{p:<12} stingy {s:.1f} ns vs mimalloc {m:.1f} ns: "
               + ("no slower" if s <= m else f"{100 * (s / m - 1):.0f}% slower"))
+for base in [v for v in variants if v.startswith("stingy@")]:
+    print()
+    for p in order:
+        s, b = med[("stingy", p)], med[(base, p)]
+        print(f"{p:<12} stingy {s:.2f} ns vs {base} {b:.2f} ns: {100 * (s / b - 1):+.0f}%")
 PY

@@ -4,7 +4,8 @@
  *   test_stress OPS SEED [CONFIGS]
  *
  * Runs OPS random operations (alloc, free, dynamic checks, free(NULL)) over CONFIGS random
- * configurations (default 10; a fresh heap for each, mapped with each page strategy in turn).
+ * configurations (default 10; a fresh heap for each, mapped with each page strategy in turn, with
+ * lines of 32, 64 and 128 bytes in turn).
  * The model predicts every allocation exactly: it must come from the slab iff the object's live
  * count is below n_O and its region has a free slot, else from malloc. Every slab pointer must be
  * a line-aligned slot start of the object's region that no live object holds; every object
@@ -66,9 +67,8 @@ struct rconfig {
   char names[MAX_OBJ][32];
 };
 
-static void random_config(struct rconfig *r) {
+static void random_config(struct rconfig *r, uint32_t line) {
   memset(r, 0, sizeof *r);
-  uint32_t line = 32u << rnd(3);
   uint32_t nr = 1 + rnd(MAX_REG), no = 1 + rnd(MAX_OBJ), ns = 1 + rnd(MAX_STAGE);
   for (uint32_t i = 0; i < no; i++) {
     struct stingy_object_config *o = &r->obj[i];
@@ -237,12 +237,16 @@ int main(int argc, char **argv) {
   size_t cap = 1 << 12;
   struct held *held = malloc(cap * sizeof *held);
   uint64_t serial = 0, hits = 0, fallbacks = 0, frees = 0, checks = 0, full = 0;
-  unsigned pages_seen[4] = {0};
+  unsigned pages_seen[4] = {0}, lines_seen[3] = {0};
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
 
   for (config_no = 0; config_no < configs; config_no++) {
-    random_config(&r);
+    /* lines of 32, 64 and 128 bytes in turn, across the page strategies (config_no % 3): 64
+       bytes take the runtime's inlined fast paths, the others their out-of-line copy */
+    uint32_t line_k = (config_no + config_no / 3) % 3;
+    lines_seen[line_k]++;
+    random_config(&r, 32u << line_k);
     memset(&m, 0, sizeof m);
     for (uint32_t g = 0; g < r.c.n_regions; g++) m.free_slots[g] = r.reg[g].slots;
     unsigned flags = config_no % 3 == 0 ? 0 : config_no % 3 == 1 ? STINGY_NO_HUGETLB
@@ -369,6 +373,8 @@ int main(int argc, char **argv) {
          op, hits, fallbacks, frees, checks, full);
   printf("stress: heaps on hugetlb %u, THP %u, normal pages %u\n", pages_seen[STINGY_PAGES_HUGETLB],
          pages_seen[STINGY_PAGES_THP], pages_seen[STINGY_PAGES_NORMAL]);
+  printf("stress: configurations with lines of 32, 64, 128 bytes: %u, %u, %u\n", lines_seen[0],
+         lines_seen[1], lines_seen[2]);
   printf("stress: %.3f s, %.0f operations/s (model and checks included)\n", secs,
          secs > 0 ? (double)op / secs : 0.0);
   printf("stress: %ld mismatches\n", mismatches);

@@ -33,6 +33,10 @@ import org.broomstick.stingygen.ilp.SizingProblem.Var;
  * uses, and the first solve too with {@code -Dbroomstick.stingygen.regionForm=false}. With
  * {@code -Dbroomstick.stingygen.form=levels} the first solve is on {@link LevelModel}, the same
  * program in unary literals (measured slower on every generated report, so not the default).
+ * Before CP-SAT, the level split ({@link LevelBound}) gets up to half the time: when its bound is
+ * reached by a solution of its own, that solution is optimal and CP-SAT's first solve is skipped;
+ * otherwise its bound joins CP-SAT's, and CP-SAT's counts that reach it are proven optimal
+ * ({@code -Dbroomstick.stingygen.levelBound=false} leaves it out).
  * Measurements behind these choices: {@code bench/stingygen-sizing.md}.
  */
 final class CpSatModel {
@@ -50,6 +54,8 @@ final class CpSatModel {
   }
   private static boolean loaded;
   private static final long ALL_SECANTS = 32;
+  // the share of the time limit the level split may take before CP-SAT gets the rest
+  private static final double LEVEL_BOUND_SHARE = 0.5;
   private static final long OVERFLOW_GUARD = 1L << 61;
 
   private CpSatModel() {}
@@ -76,6 +82,11 @@ final class CpSatModel {
 
   /** {@code levels}: the first solve on {@link LevelModel} when it is small enough, else on {@link RegionModel}. */
   static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers, boolean levels) {
+    return solve(p, hint, seconds, workers, levels, !off("levelBound"));
+  }
+
+  /** {@code levelBound}: try {@link LevelBound} before CP-SAT (region form only). */
+  static Sizing solve(SizingProblem p, int[] hint, double seconds, int workers, boolean levels, boolean levelBound) {
     loadNatives();
     long t0 = System.nanoTime();
     boolean useBounds = !off("bounds");
@@ -109,8 +120,26 @@ final class CpSatModel {
     LevelModel lm = null;
     Full full = null;
     String form;
+    LevelBound.Result split = null;
+    int[] splitCounts = null;
+    long splitMillis = 0;
     if (regionForm) {
       Signatures sig = Signatures.of(p, bounds, hint);
+      if (!levels && levelBound) {
+        // the level split first: on the hard generated reports it proves what CP-SAT's LP cannot
+        long s0 = System.nanoTime();
+        LevelBound.Result lb = LevelBound.of(p, sig, k, s0 + (long) (seconds * LEVEL_BOUND_SHARE * 1e9));
+        splitMillis = (System.nanoTime() - s0) / 1_000_000;
+        if (lb != null) {
+          split = lb;
+          if (lb.m() != null) {
+            int[] n = sig.counts(bounds, j -> lb.m()[j]);
+            if (p.feasible(n) && scaled(p, n, k) == lb.lowerBound()) {
+              splitCounts = n;
+            }
+          }
+        }
+      }
       if (levels && LevelModel.size(p, sig, bounds) <= LevelModel.MAX_SIZE) {
         lm = new LevelModel(p, bounds, sig, k, hint);
         model = lm.model;
@@ -125,8 +154,26 @@ final class CpSatModel {
       full = full(p, hint, useBounds ? bounds.capN : null, hiMs, k);
       model = full.model();
     }
-    CpSolver solver = solver(seconds, workers, regionForm);
-    CpSolverStatus st = solver.solve(model);
+    CpSolver solver = null;
+    CpSolverStatus st;
+    int[] best;
+    double objectiveValue;
+    double objectiveBound;
+    String how;
+    if (splitCounts != null) {
+      st = CpSolverStatus.OPTIMAL;
+      best = splitCounts;
+      objectiveValue = split.lowerBound();
+      objectiveBound = split.lowerBound();
+      how = String.format("the level split (LevelBound) in %d ms, %d knapsacks, %d splits: OPTIMAL, CP-SAT not needed for the first solve", splitMillis, split.evaluations(), split.splits());
+    } else {
+      solver = solver(Math.max(0.001, seconds - (System.nanoTime() - t0) / 1e9), workers, regionForm);
+      st = solver.solve(model);
+      best = null;
+      objectiveValue = 0;
+      objectiveBound = 0;
+      how = null;
+    }
     if (st == CpSolverStatus.INFEASIBLE) {
       // cannot happen after Sizer.explainInfeasibility (n_O = 1 is feasible); say so if it does
       throw new StingygenException(
@@ -138,27 +185,43 @@ final class CpSatModel {
     if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
       return null;
     }
-    int[] best = lm != null ? lm.counts(solver::booleanValue) : rm != null ? rm.counts(solver::value) : values(solver, full.n());
     boolean keptHint = false;
-    if (st != CpSolverStatus.OPTIMAL && p.objective(hint) < p.objective(best)) {
-      // a partial hint does not bind the search: never return worse counts than the greedy's
-      best = hint;
-      keptHint = true;
+    if (solver != null) {
+      best = lm != null ? lm.counts(solver::booleanValue) : rm != null ? rm.counts(solver::value) : values(solver, full.n());
+      if (st != CpSolverStatus.OPTIMAL && p.objective(hint) < p.objective(best)) {
+        // a partial hint does not bind the search: never return worse counts than the greedy's
+        best = hint;
+        keptHint = true;
+      }
+      objectiveValue = solver.objectiveValue();
+      objectiveBound = solver.bestObjectiveBound();
+      how = String.format(
+          "CP-SAT %s in %d ms (deterministic time %.2f, %s), %d worker(s), seed %d",
+          st, (System.nanoTime() - t0) / 1_000_000, solver.response().getDeterministicTime(), form, Math.max(1, workers), SEED);
+      if (split != null) {
+        how += String.format("; level split bound %d in %d ms (%d knapsacks, %d splits)", split.lowerBound(), splitMillis, split.evaluations(), split.splits());
+        if (split.lowerBound() > objectiveBound) {
+          objectiveBound = split.lowerBound();
+        }
+        long value = scaled(p, best, k);
+        if (st != CpSolverStatus.OPTIMAL && value == objectiveBound) {
+          // CP-SAT's counts reach the level split's bound: proven optimal
+          st = CpSolverStatus.OPTIMAL;
+          how += ", which CP-SAT's counts reach: OPTIMAL";
+        }
+        objectiveValue = value;
+      }
     }
     // Σ w_s ⌈K/m_s⌉ exceeds K·Σ w_s/m_s by less than Σ w_s, so the solver's bound, less Σ w_s and
     // scaled back, bounds the thesis objective from below (exactly when K divides every m_s)
-    double bound = Math.max(0, solver.bestObjectiveBound() - (exact ? 0 : weights)) / k;
-    String detail = String.format(
-        "CP-SAT %s in %d ms (deterministic time %.2f, %s), %d worker(s), seed %d, K = %d, scaled objective %.0f, bound %.0f",
-        st, (System.nanoTime() - t0) / 1_000_000, solver.response().getDeterministicTime(),
-        form,
-        Math.max(1, workers), SEED, k, solver.objectiveValue(), solver.bestObjectiveBound())
+    double bound = Math.max(0, objectiveBound - (exact ? 0 : weights)) / k;
+    String detail = String.format("%s, K = %d, scaled objective %.0f, bound %.0f", how, k, objectiveValue, objectiveBound)
         + (keptHint ? "; CP-SAT's best was worse than the greedy hint, which is kept" : "");
 
     double left = seconds - (System.nanoTime() - t0) / 1e9;
     if (st == CpSolverStatus.OPTIMAL && left > 0.05) {
       // ties: the full model without the caps, the objective kept, Σ n_O maximised
-      long value = Math.round(solver.objectiveValue());
+      long value = Math.round(objectiveValue);
       Full second = full(p, best, null, hiMs, k);
       second.model().addLessOrEqual(second.primary(), value);
       LinearExprBuilder total = LinearExpr.newBuilder();
@@ -192,6 +255,22 @@ final class CpSatModel {
         k,
         exact,
         detail);
+  }
+
+  /** Σ_s w_s ⌈K / min_{L_s} n_O⌉ over the stages in the objective: what the models minimise. */
+  static long scaled(SizingProblem p, int[] n, long k) {
+    long sum = 0;
+    for (Row r : p.stages()) {
+      if (!Bounds.inObjective(r)) {
+        continue;
+      }
+      long m = Long.MAX_VALUE;
+      for (int i : r.live()) {
+        m = Math.min(m, n[i]);
+      }
+      sum += r.weight() * ((k + m - 1) / m);
+    }
+    return sum;
   }
 
   private static CpSolver solver(double seconds, int workers, boolean regionForm) {

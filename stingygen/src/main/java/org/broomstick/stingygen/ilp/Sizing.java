@@ -26,7 +26,7 @@ public record Sizing(
 
   /** How the counts were found. */
   public enum Status {
-    /** CP-SAT proved them optimal. */
+    /** Proven optimal: by CP-SAT, or by the level split ({@code LevelBound}), whose bound they reach. */
     OPTIMAL,
     /** CP-SAT's best within the time limit, not proven optimal. */
     FEASIBLE,

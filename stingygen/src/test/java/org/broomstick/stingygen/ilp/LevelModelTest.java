@@ -54,7 +54,7 @@ public class LevelModelTest {
       p = SizingProblem.of(Workload.of(r, new CacheGeometry(cache, 64, "test"), null, null), r, strict);
     } while (infeasible(p));
     int[] greedy = Greedy.solve(p, 1_000_000_000L);
-    Sizing region = CpSatModel.solve(p, greedy, 60, 1, false);
+    Sizing region = CpSatModel.solve(p, greedy, 60, 1, false, false); // CP-SAT on the region form, without the level split
     Sizing levels = CpSatModel.solve(p, greedy, 60, 1, true);
     System.out.printf("seed %d (draw %d): %d objects, %d stages, cache %d%s: region %s %.9g (%s); levels %s %.9g (%s)%n",
         seed, draws, objects, stages, cache, strict ? " strict" : "", region.status(), region.objective(), region.detail(),

@@ -37,12 +37,14 @@ public final class SizingBench {
     long[] seeds = seeds(System.getProperty("seeds"), Long.getLong("seed", 42));
     // -Dcompare=true: each size also with the model before the region form and the bounds
     // (-Dbroomstick.stingygen.bounds=false), in the same run
+    // -Dcompare=split: each size with the level split (the default) and CP-SAT alone
     // -Dcompare=form: each size with the region form (the default) and the level form
     // (-Dbroomstick.stingygen.form=levels), in the same run
     String compare = System.getProperty("compare", "false");
     String[] models = switch (compare) {
       case "true" -> new String[] {"before", "after"};
       case "form" -> new String[] {"region", "levels"};
+      case "split" -> new String[] {"split", "cp-sat"};
       default -> new String[] {""};
     };
     for (int[] ns : sizes) {
@@ -52,6 +54,11 @@ public final class SizingBench {
           System.setProperty("broomstick.stingygen.bounds", "false");
         } else if (model.equals("after")) {
           System.clearProperty("broomstick.stingygen.bounds");
+        }
+        if (model.equals("cp-sat")) {
+          System.setProperty("broomstick.stingygen.levelBound", "false");
+        } else if (model.equals("split")) {
+          System.clearProperty("broomstick.stingygen.levelBound");
         }
         if (model.equals("levels")) {
           System.setProperty("broomstick.stingygen.form", "levels");

@@ -296,6 +296,10 @@ class CRuntimeTest {
     assertThat(r.output())
         .contains("stress: seed " + SEED + ", " + ops + " operations")
         .contains("stress: 0 mismatches");
+    if (ops / OPS_PER_CONFIGURATION >= 3) { // 64-byte lines: the inlined paths; others: out of line
+      assertThat(r.output())
+          .containsPattern("lines of 32, 64, 128 bytes: [1-9]\\d*, [1-9]\\d*, [1-9]");
+    }
   }
 
   private static void assertAllPassed(Build build, Run r) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.broomstick.memwalk.diag.Diagnostics;
+import org.broomstick.memwalk.frontend.CallConstraints;
 import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.Argument;
 import org.broomstick.memwalk.model.CallSite;
@@ -71,6 +72,7 @@ final class Lowering {
   private final Diagnostics diags;
   /** The type tests on library results (filled while lowering; resolved by the frontend). */
   final TypeTests typeTests;
+  private final CallConstraints callConstraints;
 
   /**
    * @param constraints where every body's constraints go
@@ -88,6 +90,7 @@ final class Lowering {
     this.names = names;
     this.diags = diags;
     this.typeTests = typeTests;
+    this.callConstraints = new CallConstraints(constraints, typeTests);
   }
 
   // ------------------------------------------------------------------ locations
@@ -305,9 +308,7 @@ final class Lowering {
     }
 
     void copy(String dst, String src) {
-      if (dst != null && src != null && !dst.equals(src)) {
-        constraints.add(new Constraint.Copy(dst, src));
-      }
+      callConstraints.copy(dst, src);
     }
 
     void copyAll(String dst, SourceValue v) {
@@ -504,7 +505,7 @@ final class Lowering {
         String libraryResult = holdsNothing(Type.getReturnType(mi.desc)) ? null : result;
         for (Dispatch.Target tg : targets) {
           if (tg.app()) {
-            bind(i, tg, receiver, argCells, result);
+            callConstraints.bind(tg.function(), tg.captured(), tg.constructor(), argCells, result);
           } else {
             library(i, receiver, libraryArgs, libraryResult, owner, Type.getReturnType(mi.desc));
           }
@@ -561,75 +562,10 @@ final class Lowering {
           || spec.mallocs().containsKey(name) || spec.frees().containsKey(name));
     }
 
-    /** Arguments into the target's parameters, its return into the result. */
-    private void bind(int i, Dispatch.Target tg, boolean receiver, List<String> args, String result) {
-      if (tg.captured() < 0) {
-        for (int k = 0; k < args.size(); k++) {
-          copy(Constraint.param(tg.function(), k), args.get(k));
-        }
-      } else {
-        // A lambda: argument j of the functional method (after the receiver) is parameter
-        // captured + j - 1 of the implementation (+1 for a constructor's new object).
-        int shift = tg.captured() - 1 + (tg.constructor() ? 1 : 0);
-        for (int k = 1; k < args.size(); k++) {
-          copy(Constraint.param(tg.function(), k + shift), args.get(k));
-        }
-      }
-      copy(result, Constraint.ret(tg.function()));
-    }
-
-    /**
-     * A library method is not analysed: whatever it is given may be kept in its receiver (or, for
-     * a static method, in an object of its own) and come back from it, directly or as a member of
-     * what was given (a collection copied into another). What comes back is of the declared return
-     * type ({@link TypeTests}): the receiver itself when the types are related (a buffer's {@code
-     * flip()}, a queue's {@code pollFirst()}), otherwise a view of it, an object of its own whose
-     * content is the receiver's (a map's {@code entrySet()}); the rest only if it passes the test.
-     */
+    /** A library method ({@link CallConstraints#library}). */
     private void library(int i, boolean receiver, List<String> args, String result, String owner, Type returns) {
       String type = returns.getSort() == Type.OBJECT ? returns.getInternalName() : null;
-      String bag;
-      int first;
-      if (receiver) {
-        bag = args.isEmpty() ? null : args.get(0);
-        first = 1;
-      } else {
-        bag = t(i) + ".lib";
-        String object = "lib:" + id + "#" + i;
-        constraints.add(new Constraint.AddressOf(bag, object));
-        typeTests.subtypeOf(object, type); // what it returns, made by the library
-        first = 0;
-      }
-      if (bag == null) {
-        return;
-      }
-      String candidates = typeTests.test(result, type, t(i) + ".r");
-      for (int k = first; k < args.size(); k++) {
-        String a = args.get(k);
-        if (a == null) {
-          continue;
-        }
-        constraints.add(new Constraint.Store(bag, a));
-        String members = t(i) + ".m" + k;
-        constraints.add(new Constraint.Load(members, a));
-        constraints.add(new Constraint.Store(bag, members));
-        copy(candidates, a);
-      }
-      if (result == null) {
-        return;
-      }
-      constraints.add(new Constraint.Load(candidates, bag));
-      if (!receiver || typeTests.mayReturnReceiver(owner, type)) {
-        copy(result, bag);
-        return;
-      }
-      constraints.add(new Constraint.AddressOf(result, "view:" + id + "#" + i));
-      String in = t(i) + ".vin";
-      String out = t(i) + ".vout";
-      constraints.add(new Constraint.Load(in, bag));
-      constraints.add(new Constraint.Store(result, in));
-      constraints.add(new Constraint.Load(out, result));
-      constraints.add(new Constraint.Store(bag, out));
+      callConstraints.library(receiver, args, result, owner, type, t(i), id + "#" + i);
     }
 
     /** Hints on the local variable or field the call's value goes to right away. */

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.broomstick.memwalk.diag.Diagnostics;
+import org.broomstick.memwalk.frontend.CallConstraints;
 import org.broomstick.memwalk.frontend.TypeTests;
 import org.broomstick.memwalk.model.Argument;
 import org.broomstick.memwalk.model.CallSite;
@@ -71,6 +72,7 @@ final class SourceLowering {
   final TypeTests typeTests;
 
   final Set<Constraint> constraints = new LinkedHashSet<>();
+  private final CallConstraints callConstraints;
   final Map<String, String> names = new HashMap<>();
   final Map<String, String> newSites = new TreeMap<>();
   final Map<String, Function> functions = new TreeMap<>();
@@ -91,6 +93,7 @@ final class SourceLowering {
     this.dispatch = dispatch;
     this.diags = diags;
     this.typeTests = typeTests;
+    this.callConstraints = new CallConstraints(constraints, typeTests);
   }
 
   /** Local variables visible in a body, and those of the bodies around it (captures). */
@@ -674,9 +677,7 @@ final class SourceLowering {
     }
 
     void copy(String dst, String src) {
-      if (dst != null && src != null && !dst.equals(src)) {
-        constraints.add(new Constraint.Copy(dst, src));
-      }
+      callConstraints.copy(dst, src);
     }
 
     String local(VariableDeclarator v) {
@@ -1294,7 +1295,7 @@ final class SourceLowering {
       }
       for (SourceDispatch.Target tg : targets) {
         if (tg.app()) {
-          bind(tg, cells, result);
+          callConstraints.bind(tg.function(), tg.captured(), tg.constructor(), cells, result);
         } else {
           library(at, receiver, libraryArgs, libraryResult, owner, returns);
         }
@@ -1339,63 +1340,9 @@ final class SourceLowering {
       return out;
     }
 
-    void bind(SourceDispatch.Target tg, List<String> args, String result) {
-      if (tg.captured() < 0) {
-        for (int k = 0; k < args.size(); k++) {
-          copy(Constraint.param(tg.function(), k), args.get(k));
-        }
-      } else {
-        int shift = tg.captured() - 1 + (tg.constructor() ? 1 : 0);
-        for (int k = 1; k < args.size(); k++) {
-          copy(Constraint.param(tg.function(), k + shift), args.get(k));
-        }
-      }
-      copy(result, Constraint.ret(tg.function()));
-    }
-
-    /** A library method: see the bytecode frontend's {@code Lowering.library}. */
+    /** A library method ({@link CallConstraints#library}). */
     void library(Node at, boolean receiver, List<String> args, String result, String owner, String type) {
-      String bag;
-      int first;
-      String here = t();
-      if (receiver) {
-        bag = args.isEmpty() ? null : args.get(0);
-        first = 1;
-      } else {
-        bag = here + ".lib";
-        String object = "lib:" + fid + "#" + position(at);
-        constraints.add(new Constraint.AddressOf(bag, object));
-        typeTests.subtypeOf(object, type);
-        first = 0;
-      }
-      if (bag == null) {
-        return;
-      }
-      String candidates = typeTests.test(result, type, here + ".r");
-      for (int k = first; k < args.size(); k++) {
-        String a = args.get(k);
-        if (a == null) {
-          continue;
-        }
-        constraints.add(new Constraint.Store(bag, a));
-        String members = here + ".m" + k;
-        constraints.add(new Constraint.Load(members, a));
-        constraints.add(new Constraint.Store(bag, members));
-        copy(candidates, a);
-      }
-      if (result == null) {
-        return;
-      }
-      constraints.add(new Constraint.Load(candidates, bag));
-      if (!receiver || typeTests.mayReturnReceiver(owner, type)) {
-        copy(result, bag);
-        return;
-      }
-      constraints.add(new Constraint.AddressOf(result, "view:" + fid + "#" + position(at)));
-      constraints.add(new Constraint.Load(here + ".vin", bag));
-      constraints.add(new Constraint.Store(result, here + ".vin"));
-      constraints.add(new Constraint.Load(here + ".vout", result));
-      constraints.add(new Constraint.Store(bag, here + ".vout"));
+      callConstraints.library(receiver, args, result, owner, type, t(), fid + "#" + position(at));
     }
 
     String stageCell(String value) {

@@ -2,21 +2,23 @@
  * stingy.c: the Stingy allocator's C runtime. The contract and the guarantees are in stingy.h.
  *
  * Data structures, chosen so that the allocator itself touches little memory:
- *  - per region, a LIFO array of the free slots, as line numbers from the first tagged line
+ *  - per region, a LIFO stack of the free slots, as line numbers from the first tagged line
  *    (so also their tag indices; the most recently freed, hence cache-hot, slot is reused first;
  *    freed slots themselves are never written, so the debug poison and the sanitizers see every
- *    byte of them);
- *  - one 32-bit tag per cache line of the region area: in its low 16 bits, at a slot's first
- *    line, the id of the object living there, or "freed" with the last owner, or "never used"; on
- *    other lines, "interior"; in its high 16 bits, the slot's region. stingy_free reads the owner
- *    and the region from it with one load, without dividing by a slot size and without a header
- *    inside the object, and the same load catches double and interior frees. (With the region in
- *    the tag, the free list's address is known one load earlier than through the object's state;
- *    an allocation right after a free then waits less for, and races less with, the free's
- *    stores to the same region: -1.4 ns per pair on the mixed-class benchmark);
- *  - per object, what alloc and free touch in 32 bytes of one cache line (n_O, hits, its
- *    region's address; live count and high water only when it shares its region: alone, its
- *    live instances are the region's used slots); the rest (sizes, fallbacks) in a cold array.
+ *    byte of them), kept as a stack pointer in the region's line (one load, no base + index);
+ *  - per cache line of the region area, a struct line_tag: a 16-bit tag (at a slot's first line,
+ *    the id of the object living there, or "freed" with the last owner, or "never used"; on other
+ *    lines, "interior") and beside it the slot's 16-bit region, written only at start-up.
+ *    stingy_free finds the owner and the region without dividing by a slot size and without a
+ *    header inside the object, and the tag catches double and interior frees. Alloc and free
+ *    store only the tag half, and free loads the region half on its own, so the region (hence the
+ *    addresses of the free's stores to its region) never waits for the previous allocation's tag
+ *    store: an allocation right after a free then rarely runs ahead of a free-list store whose
+ *    address is still unknown (-0.9 ns per pair on the mixed-class benchmark);
+ *  - per object, what alloc and free touch in 32 bytes of one cache line (its region's address,
+ *    the stack pointer below which it may not allocate, hits; the room left under n_O only when
+ *    it shares its region: alone, its live instances are the region's used slots); the rest
+ *    (n_O, sizes, fallbacks) in a cold array.
  * The fast paths' measured effect, change by change, is in bench/alloc/README.md.
  */
 #define _GNU_SOURCE 1 /* MAP_ANONYMOUS, MAP_HUGETLB, MADV_HUGEPAGE under -std=c11 */
@@ -75,15 +77,23 @@
 #endif
 
 #define HUGE_BYTES ((size_t)2 << 20)
+#define FAST_LINE_SHIFT 6u /* the line the inlined fast paths are compiled for (see heap_alloc) */
 
-/* Slot tags, the low 16 bits of a line's tag word; a live slot's tag is its object id. The high
-   16 bits hold the slot's region (0 on interior lines). */
+/* Slot tags, 16 bits per line; a live slot's tag is its object id. Beside it, the slot's region,
+   written only at start-up (struct line_tag). */
 #define TAG_FREED 0x8000u    /* | last owner: freed */
 #define TAG_NEVER 0xFFFEu    /* a slot start never handed out */
 #define TAG_INTERIOR 0xFFFFu /* not a slot start */
-#define TAG_MASK 0xFFFFu
 _Static_assert(STINGY_MAX_OBJECTS <= TAG_FREED, "a live slot's tag (an object id) lacks TAG_FREED");
-#define TAG_REGION_SHIFT 16
+
+/* One per cache line of the region area. Alloc and free store only `tag` (16 bits) and free loads
+   both halves separately: `region` is never stored after start-up, so its load never waits for
+   (nor is forwarded from) the previous alloc's store, and the free's stores to its region get
+   their addresses as soon as the line is known. */
+struct line_tag {
+  uint16_t tag;    /* an object id, TAG_FREED | last owner, TAG_NEVER, TAG_INTERIOR */
+  uint16_t region; /* the slot's region at a slot start (0 elsewhere); < STINGY_MAX_REGIONS */
+};
 
 #define RED_ZONE_BYTE 0xFD /* debug: red zones */
 #define POISON_BYTE 0xDD   /* debug: freed slots */
@@ -97,30 +107,33 @@ _Static_assert(STINGY_MAX_OBJECTS <= TAG_FREED, "a live slot's tag (an object id
 /* What stingy_alloc and stingy_free touch of an object: 32 bytes, 32-byte aligned, so one cache
    line (the slab-served frees are hits - live, not counted). An object alone in its region (the
    region is not shared) keeps no live count: its live instances are the region's used slots,
-   slots - top, and its high water is slots - the region's low water. */
+   slots - (sp - base), and its high water is slots - the region's low water. An object that
+   shares its region counts its room, count - live, and the room's low water. */
 struct object_state {
-  uint32_t live;              /* shared regions only */
-  uint32_t count;
-  uint32_t high_water;        /* shared regions only */
-  uint32_t min_top;           /* the slab serves it iff its region's top > min_top (and, in a
-                                 shared region, live < count): slots - count when alone, else 0 */
-  struct region_state *reg;   /* its region */
+  uintptr_t min_sp;         /* the slab may serve it iff its region's sp > min_sp: base +
+                               slots - count when alone; base | 1 when its region is shared (then
+                               also room > 0): bit 0 says "shared" without another load */
+  struct region_state *reg; /* its region */
   uint64_t hits;
+  uint32_t room;     /* shared regions only: count - live */
+  uint32_t min_room; /* shared regions only: the room's low water (high water = count - it) */
 };
+_Static_assert(sizeof(struct object_state) <= 32, "an object's hot state fits one cache line");
 
-struct object_cold { /* the fallback's, the debug checks' and the statistics' */
+struct object_cold { /* the fallback's, the debug checks', the statistics' and dyn_check's */
   uint32_t slot_bytes;
   uint32_t size_bytes; /* never 0: slot_bytes when the config says 0 */
   uint32_t region;
+  uint32_t count;      /* n_O */
   uint64_t fallbacks;
 };
 
-struct region_state { /* hot fields first */
-  uint32_t *free;  /* free slots as line numbers from tag_lo (= tag indices); LIFO */
-  uint32_t top;    /* number of free slots */
-  uint32_t low_water;
-  uint32_t tag_hi; /* region << TAG_REGION_SHIFT: a live slot's tag word is tag_hi | id */
-  uint32_t shared; /* more than one object lives in it: they keep live counts */
+struct region_state { /* hot fields first; 64-byte aligned: one line */
+  _Alignas(64) uint32_t *sp; /* the free slots are base[0 .. sp - base), as line numbers
+                                from tag_lo (= tag indices); LIFO: sp[-1] is handed out next */
+  uint32_t *low_sp;          /* sp's low water */
+  uint32_t *base;
+  uint32_t shared; /* more than one object lives in it: they count their room */
   uint32_t slots;
   uint32_t offset; /* of the region */
   uint32_t first;  /* offset of slot 0 */
@@ -140,10 +153,12 @@ struct stingy_heap {
   char *cache;
   char *tag_lo;     /* the first line that has a tag (slot line numbers count from it) */
   size_t tag_span;  /* bytes covered by tags (the region area) */
-  uint32_t *tags; /* (region << TAG_REGION_SHIFT) | tag, one per line */
+  size_t fast_span; /* tag_span with 64-byte lines, else 0 (see heap_free) */
+  struct line_tag *tags; /* one per line */
   unsigned line_shift;
   uint32_t line_mask;
   uint32_t n_objects;
+  uint32_t fast_objects; /* n_objects with 64-byte lines, else 0 (see heap_alloc) */
   struct object_state *obj;
   struct object_cold *cold;
   struct region_state *reg;
@@ -468,7 +483,9 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   h->obj = aligned_alloc(64, obj_bytes);
   if (h->obj) memset(h->obj, 0, obj_bytes);
   h->cold = calloc(c->n_objects ? c->n_objects : 1, sizeof *h->cold);
-  h->reg = calloc(c->n_regions ? c->n_regions : 1, sizeof *h->reg);
+  size_t reg_bytes = (c->n_regions ? c->n_regions : 1) * sizeof *h->reg;
+  h->reg = aligned_alloc(64, reg_bytes);
+  if (h->reg) memset(h->reg, 0, reg_bytes);
   h->stage = calloc(c->n_stages ? c->n_stages : 1, sizeof *h->stage);
   size_t total_slots = 0;
   for (uint32_t r = 0; r < c->n_regions; r++) total_slots += c->regions[r].slots;
@@ -505,29 +522,30 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
     }
     cursor = end;
     if (s->slots && end > hi) hi = end;
-    s->free = h->free_lists + next_free;
+    s->base = h->free_lists + next_free;
     next_free += s->slots;
     /* push in reverse so that slot 0 is handed out first */
     for (uint32_t i = 0; i < s->slots; i++)
-      s->free[i] = (uint32_t)((s->first + (uint64_t)(s->slots - 1 - i) * s->stride - lo) >>
+      s->base[i] = (uint32_t)((s->first + (uint64_t)(s->slots - 1 - i) * s->stride - lo) >>
                               h->line_shift);
-    s->top = s->slots;
-    s->low_water = s->slots;
+    s->sp = s->base + s->slots;
+    s->low_sp = s->sp;
   }
   if (hi < lo) hi = lo;
   size_t cache_bytes = c->cache_bytes;
   if (hi > cache_bytes) cache_bytes = (size_t)round_up((size_t)hi, c->line_bytes);
 
-  for (uint32_t r = 0; r < c->n_regions; r++) h->reg[r].tag_hi = r << TAG_REGION_SHIFT;
   for (uint32_t i = 0; i < c->n_objects; i++) /* shared: counts the members for now */
     h->reg[c->objects[i].region].shared++;
   for (uint32_t r = 0; r < c->n_regions; r++) h->reg[r].shared = h->reg[r].shared > 1;
   for (uint32_t i = 0; i < c->n_objects; i++) {
     const struct stingy_object_config *o = &c->objects[i];
     struct object_state *s = &h->obj[i];
-    s->count = o->count;
     s->reg = &h->reg[o->region];
-    s->min_top = s->reg->shared ? 0 : s->reg->slots - o->count;
+    s->min_sp = s->reg->shared ? (uintptr_t)s->reg->base | 1
+                               : (uintptr_t)(s->reg->base + (s->reg->slots - o->count));
+    s->room = s->min_room = o->count;
+    h->cold[i].count = o->count;
     h->cold[i].region = o->region;
     h->cold[i].slot_bytes = o->slot_bytes;
     h->cold[i].size_bytes = o->size_bytes ? o->size_bytes : o->slot_bytes;
@@ -536,12 +554,13 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   size_t lines = (size_t)(hi - lo) >> h->line_shift;
   h->tags = malloc((lines ? lines : 1) * sizeof *h->tags);
   if (!h->tags) goto oom;
-  for (size_t i = 0; i < lines; i++) h->tags[i] = TAG_INTERIOR;
+  for (size_t i = 0; i < lines; i++) h->tags[i] = (struct line_tag){TAG_INTERIOR, 0};
   for (uint32_t r = 0; r < c->n_regions; r++) {
     const struct region_state *s = &h->reg[r];
-    for (uint32_t i = 0; i < s->slots; i++)
-      h->tags[(s->first + (uint64_t)i * s->stride - lo) >> h->line_shift] =
-          (r << TAG_REGION_SHIFT) | TAG_NEVER;
+    for (uint32_t i = 0; i < s->slots; i++) {
+      size_t line = (size_t)((s->first + (uint64_t)i * s->stride - lo) >> h->line_shift);
+      h->tags[line] = (struct line_tag){TAG_NEVER, (uint16_t)r}; /* r < STINGY_MAX_REGIONS */
+    }
   }
 
   if (map_slabs(h, cache_bytes, c->low_bytes, c->high_bytes, flags) != 0) {
@@ -552,6 +571,10 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   }
   h->tag_lo = h->cache + lo;
   h->tag_span = (size_t)(hi - lo);
+  if (h->line_shift == FAST_LINE_SHIFT) {
+    h->fast_span = h->tag_span;
+    h->fast_objects = h->n_objects;
+  }
   if (DEBUG_BUILD && h->tag_span) {
     memset(h->cache + lo, RED_ZONE_BYTE, h->tag_span);
     for (uint32_t r = 0; r < c->n_regions; r++) {
@@ -673,35 +696,54 @@ static COLD void *alloc_slow(struct stingy_heap *h, uint32_t id) {
 /* The fast paths are always inlined: into stingy_heap_alloc/free, and into stingy_alloc/free
    with the default heap's address a constant (no heap argument, no extra jump). Locals hold what
    is read before anything is stored, so no store forces a reload (the stores are to uint32_t,
-   which could alias any counter as far as the compiler knows). */
-static ALWAYS_INLINE void *heap_alloc(struct stingy_heap *h, uint32_t id) {
-  if (UNLIKELY(id >= h->n_objects)) return alloc_slow(h, id);
+   which could alias any counter as far as the compiler knows).
+
+   They are written for a line of 1 << shift bytes, and inlined with shift the constant
+   FAST_LINE_SHIFT (64-byte lines: x86-64, most ARM64 cores): a shift by a count loaded from the
+   heap, on the way from the pointer to the free's stores, costs the mixed-class benchmark 0.4 ns
+   per pair (bench/alloc/README.md). Other line sizes take the same code with the heap's shift,
+   out of line: heap_alloc and heap_free send them there with the range checks they make anyway
+   (fast_objects and fast_span are 0 then), so 64-byte lines pay no extra compare. */
+
+static ALWAYS_INLINE void *alloc_slot(struct stingy_heap *h, uint32_t id, unsigned shift) {
   struct object_state *o = &h->obj[id];
   struct region_state *r = o->reg;
-  uint32_t top = r->top;
-  if (LIKELY(top > o->min_top)) {
-    if (r->shared) {
-      uint32_t live = o->live;
-      if (live >= o->count) return alloc_fallback(h, id);
-      o->live = ++live;
-      if (UNLIKELY(live > o->high_water)) o->high_water = live;
+  uint32_t *sp = r->sp;
+  uintptr_t min_sp = o->min_sp;
+  if (LIKELY((uintptr_t)sp > min_sp)) {
+    if (min_sp & 1) { /* a shared region */
+      uint32_t room = o->room;
+      if (room == 0) return alloc_fallback(h, id);
+      o->room = --room;
+      if (UNLIKELY(room < o->min_room)) o->min_room = room;
     }
-    top--;
-    uint32_t line = r->free[top];
-    char *p = h->tag_lo + ((size_t)line << h->line_shift);
-    uint32_t *tag = &h->tags[line];
-    uint32_t low = r->low_water, t = r->tag_hi | id;
+    sp--;
+    uint32_t line = *sp;
+    char *p = h->tag_lo + ((size_t)line << shift);
+    uint16_t *tag = &h->tags[line].tag;
+    uint32_t *low = r->low_sp;
 #ifdef STINGY_DEBUG
-    debug_on_alloc(h, id, r, p, *tag & TAG_MASK);
+    debug_on_alloc(h, id, r, p, *tag);
 #endif
-    r->top = top;
+    r->sp = sp;
     o->hits++;
-    if (UNLIKELY(top < low)) r->low_water = top;
-    *tag = t; /* a whole word: the free's load forwards */
+    if (UNLIKELY(sp < low)) r->low_sp = sp;
+    *tag = (uint16_t)id; /* the free's load, of the same width, forwards */
     MARK_UNDEFINED(p, h->cold[id].size_bytes);
     return p;
   }
   return alloc_fallback(h, id);
+}
+
+/* a line size other than 64 bytes, or an id out of range */
+static NOINLINE void *alloc_other(struct stingy_heap *h, uint32_t id) {
+  if (UNLIKELY(id >= h->n_objects)) return alloc_slow(h, id);
+  return alloc_slot(h, id, h->line_shift);
+}
+
+static ALWAYS_INLINE void *heap_alloc(struct stingy_heap *h, uint32_t id) {
+  if (UNLIKELY(id >= h->fast_objects)) return alloc_other(h, id);
+  return alloc_slot(h, id, FAST_LINE_SHIFT);
 }
 
 void *stingy_heap_alloc(struct stingy_heap *h, uint32_t id) { return heap_alloc(h, id); }
@@ -722,8 +764,35 @@ static COLD NORETURN void bad_free_slab(const struct stingy_heap *h, void *p) {
   die("free of %p: in %s, not a slot", p, where);
 }
 
-/* A pointer outside the slab's regions: NULL, a malloc'd pointer, or a bug. */
+/* off: p's offset from tag_lo, below tag_span */
+static ALWAYS_INLINE void free_slot(struct stingy_heap *h, void *p, uintptr_t off, unsigned shift) {
+  size_t line = off >> shift;
+  uint16_t *tag = &h->tags[line].tag;
+  uint32_t t = *tag, id = t;
+  /* a live slot's tag is an id below STINGY_MAX_OBJECTS < TAG_FREED; freed, never used and
+     interior lines all have the TAG_FREED bit */
+  if (UNLIKELY((t & TAG_FREED) || (off & (((uintptr_t)1 << shift) - 1)))) bad_free(h, p, id);
+  struct region_state *r = &h->reg[h->tags[line].region];
+#ifdef STINGY_DEBUG
+  debug_on_free(h, id, r, p);
+#else
+  MARK_NOACCESS(p, r->slot_bytes);
+#endif
+  *tag = (uint16_t)(t | TAG_FREED);
+  uint32_t *sp = r->sp;
+  *sp = (uint32_t)line;
+  r->sp = sp + 1;
+  if (r->shared) h->obj[id].room++;
+}
+
+/* A slot with a line size other than 64 bytes, or a pointer outside the slab's regions: NULL, a
+   malloc'd pointer, or a bug. */
 static NOINLINE void free_other(struct stingy_heap *h, void *p) {
+  uintptr_t off = (uintptr_t)p - (uintptr_t)h->tag_lo;
+  if (off < h->tag_span) {
+    free_slot(h, p, off, h->line_shift);
+    return;
+  }
   if (p == NULL) return;
   if (UNLIKELY((uintptr_t)p - (uintptr_t)h->low < h->low_bytes + h->cache_mapped + h->high_bytes))
     bad_free_slab(h, p);
@@ -733,52 +802,45 @@ static NOINLINE void free_other(struct stingy_heap *h, void *p) {
 
 static ALWAYS_INLINE void heap_free(struct stingy_heap *h, void *p) {
   uintptr_t off = (uintptr_t)p - (uintptr_t)h->tag_lo;
-  if (UNLIKELY(off >= h->tag_span)) {
+  if (UNLIKELY(off >= h->fast_span)) {
     free_other(h, p);
     return;
   }
-  uint32_t line = (uint32_t)(off >> h->line_shift);
-  uint32_t *tag = &h->tags[line];
-  uint32_t t = *tag, id = t & TAG_MASK;
-  /* a live slot's tag is an id below STINGY_MAX_OBJECTS < TAG_FREED; freed, never used and
-     interior lines all have the TAG_FREED bit */
-  if (UNLIKELY((t & TAG_FREED) || (off & h->line_mask))) bad_free(h, p, id);
-  struct region_state *r = &h->reg[t >> TAG_REGION_SHIFT];
-#ifdef STINGY_DEBUG
-  debug_on_free(h, id, r, p);
-#else
-  MARK_NOACCESS(p, r->slot_bytes);
-#endif
-  *tag = t | TAG_FREED;
-  uint32_t top = r->top;
-  r->free[top] = line;
-  r->top = top + 1;
-  if (r->shared) h->obj[id].live--;
+  free_slot(h, p, off, FAST_LINE_SHIFT);
 }
 
 void stingy_heap_free(struct stingy_heap *h, void *p) { heap_free(h, p); }
 
-static uint32_t object_live(const struct object_state *o) {
-  return o->reg->shared ? o->live : o->reg->slots - o->reg->top;
+static uint32_t region_top(const struct region_state *r) { return (uint32_t)(r->sp - r->base); }
+static uint32_t region_low_water(const struct region_state *r) {
+  return (uint32_t)(r->low_sp - r->base);
 }
 
-static uint32_t object_high_water(const struct object_state *o) {
-  return o->reg->shared ? o->high_water : o->reg->slots - o->reg->low_water;
+static uint32_t object_live(const struct stingy_heap *h, uint32_t id) {
+  const struct object_state *o = &h->obj[id];
+  return o->reg->shared ? h->cold[id].count - o->room : o->reg->slots - region_top(o->reg);
+}
+
+static uint32_t object_high_water(const struct stingy_heap *h, uint32_t id) {
+  const struct object_state *o = &h->obj[id];
+  return o->reg->shared ? h->cold[id].count - o->min_room
+                        : o->reg->slots - region_low_water(o->reg);
 }
 
 static COLD NORETURN void bad_stage(const struct stingy_heap *h, uint32_t stage) {
   die("stingy_dyn_check: stage %u out of range (%u stages)", stage, h->n_stages);
 }
 
-/* How many more instances of the object the slab can serve now: min(n_O - live, free slots). Alone
-   in its region, live = slots - top, so that is top - (slots - n_O) = top - min_top (never below 0:
-   the slab never serves it past n_O); shared, min_top is 0 and the live count is kept. Reads the
-   object's hot line and its region's top, no more. */
+/* How many more instances of the object the slab can serve now: min(n_O - live, the region's
+   free slots), from the object's and its region's hot lines, as heap_alloc decides: none unless
+   sp > min_sp; alone in its region, (sp - min_sp) slots (min_sp = base + slots - n_O); sharing
+   it, min(room, sp - base). */
 static ALWAYS_INLINE uint32_t object_avail(const struct object_state *o) {
   const struct region_state *r = o->reg;
-  uint32_t a = r->top - o->min_top;
-  if (r->shared && o->count - o->live < a) a = o->count - o->live;
-  return a;
+  if ((uintptr_t)r->sp <= o->min_sp) return 0;
+  uint32_t free_slots = region_top(r);
+  if (o->min_sp & 1) return o->room < free_slots ? o->room : free_slots; /* shared region */
+  return (uint32_t)(((uintptr_t)r->sp - o->min_sp) / sizeof *r->sp); /* alone: <= free_slots */
 }
 
 uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
@@ -823,9 +885,9 @@ uint32_t stingy_dyn_avail(uint32_t stage) { return stingy_heap_dyn_avail(&defaul
 int stingy_heap_stats(const struct stingy_heap *h, uint32_t id, struct stingy_object_stats *out) {
   if (!h || !h->ready || id >= h->n_objects) return -1;
   const struct object_state *o = &h->obj[id];
-  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, o->count,
-                                      object_live(o), object_high_water(o), o->hits,
-                                      h->cold[id].fallbacks, o->hits - object_live(o)};
+  *out = (struct stingy_object_stats){object_name(h, id), h->cold[id].region, h->cold[id].count,
+                                      object_live(h, id), object_high_water(h, id), o->hits,
+                                      h->cold[id].fallbacks, o->hits - object_live(h, id)};
   return 0;
 }
 
@@ -834,7 +896,7 @@ int stingy_heap_region_stats(const struct stingy_heap *h, uint32_t region,
   if (!h || !h->ready || region >= h->n_regions) return -1;
   const struct region_state *r = &h->reg[region];
   *out = (struct stingy_region_stats){r->offset, r->first, r->slot_bytes, r->stride,
-                                      r->slots, r->top, r->low_water};
+                                      r->slots, region_top(r), region_low_water(r)};
   return 0;
 }
 
@@ -918,7 +980,8 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
   for (uint32_t i = 0; i < h->n_objects; i++) {
     const struct object_state *o = &h->obj[i];
     fprintf(out, "%-7s %5u %6u %6u %6u %6u %12llu %12llu  %s\n", "object", i, h->cold[i].region,
-            o->count, object_live(o), object_high_water(o), (unsigned long long)o->hits,
+            h->cold[i].count, object_live(h, i), object_high_water(h, i),
+            (unsigned long long)o->hits,
             (unsigned long long)h->cold[i].fallbacks, object_name(h, i));
   }
   fprintf(out, "%-7s %5s %10s %8s %8s %6s %6s %6s\n", "region", "id", "offset", "slot", "stride",
@@ -926,7 +989,7 @@ void stingy_heap_dump(const struct stingy_heap *h, FILE *out) {
   for (uint32_t r = 0; r < h->n_regions; r++) {
     const struct region_state *s = &h->reg[r];
     fprintf(out, "%-7s %5u %10u %8u %8u %6u %6u %6u\n", "region", r, s->offset, s->slot_bytes,
-            s->stride, s->slots, s->top, s->low_water);
+            s->stride, s->slots, region_top(s), region_low_water(s));
   }
   fprintf(out, "%-7s %5s %12s %12s  %s\n", "stage", "id", "checks", "failures", "name");
   for (uint32_t s = 0; s < h->n_stages; s++) {
