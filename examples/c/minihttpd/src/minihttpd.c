@@ -183,6 +183,7 @@ static const uint32_t stingy_stage_ids[N_STAGES] = {
     STINGY_STAGE_BODY_STAGE,   STINGY_STAGE_HANDLE_STAGE, STINGY_STAGE_WRITE_STAGE,
     STINGY_STAGE_LINGER_STAGE, STINGY_STAGE_CLOSE_STAGE,
 };
+static size_t runq_of_stage[STINGY_N_STAGES]; /* the inverse: run queue by stage id */
 static struct stingy_sched *sched;
 #endif
 
@@ -907,28 +908,24 @@ void run_scheduler(void) {
        listen backlog (admission control). */
     uint32_t batch;
     int s = stingy_sched_elect(sched, &batch);
-    if (s >= 0) {
-      size_t i = 0;
-      while (stingy_stage_ids[i] != (uint32_t) s) {
-        i++;
-      }
-      for (uint32_t k = 0; k < batch; k++) {
-        struct conn *c = runq_pop(i);
-        c->next(c);
-      }
-      stingy_sched_dequeued(sched, (uint32_t) s, batch);
-      admit();
-      /* I/O is polled once per N_STAGES elections, as often as the plain scheduler polls (once a
-         round of all stages): an epoll_wait after every election cost more than the stage ran */
-      if (++elections < N_STAGES) {
-        continue;
-      }
+    if (s < 0) {
       elections = 0;
-      poll_io(0);
+      poll_io(IDLE_WAIT_MS); /* nothing may run: wait for I/O, which is what frees memory */
       continue;
     }
-    elections = 0;
-    poll_io(IDLE_WAIT_MS); /* nothing may run: wait for I/O, which is what frees memory */
+    size_t i = runq_of_stage[s];
+    for (uint32_t k = 0; k < batch; k++) {
+      struct conn *c = runq_pop(i);
+      c->next(c);
+    }
+    stingy_sched_dequeued(sched, (uint32_t) s, batch);
+    /* I/O is polled once per N_STAGES elections, as often as the plain scheduler polls (once a
+       round of all stages): an epoll_wait after every election cost more than the stage ran */
+    if (++elections == N_STAGES) {
+      elections = 0;
+      admit(); /* before waiting: the listener must be armed if accept_stage drained it */
+      poll_io(0);
+    }
 #else
     /* Stage after stage, each running the tasks queued at it when its turn comes. */
     for (size_t i = 0; i < N_STAGES; i++) {
@@ -1015,6 +1012,9 @@ int main(int argc, char **argv) {
   if (sched == NULL) {
     fprintf(stderr, "minihttpd: stingy_sched_create failed\n");
     return 1;
+  }
+  for (size_t i = 0; i < N_STAGES; i++) {
+    runq_of_stage[stingy_stage_ids[i]] = i;
   }
 #endif
   queue_io(&listener, accept_stage, EPOLLIN); /* the first event edge: the task's entry stage */

@@ -142,6 +142,28 @@ static void test_aging_prevents_starvation(void) {
   stingy_heap_destroy(h);
 }
 
+/* The dynamic check is the helper's only call into the heap, and only for stages that allocate:
+   a stage that allocates nothing can run every queued task (its stage counters stay at 0). */
+static void test_dyn_check_only_for_stages_that_allocate(void) {
+  struct stingy_heap *h = fresh_heap();
+  struct stingy_sched *s = stingy_sched_create(h, 0);
+  uint32_t batch;
+  stingy_sched_enqueued(s, STAGE_SEND, 3);
+  for (int i = 0; i < 5; i++) CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_SEND);
+  CHECK_EQ(batch, 3);
+  stingy_sched_enqueued(s, STAGE_PARSE, 1);
+  stingy_sched_elect(s, &batch);
+  stingy_sched_dequeued(s, STAGE_PARSE, 1);
+  stingy_sched_elect(s, &batch);
+  struct stingy_stage_stats send, parse;
+  CHECK_EQ(stingy_heap_stage_stats(h, STAGE_SEND, &send), 0);
+  CHECK_EQ(stingy_heap_stage_stats(h, STAGE_PARSE, &parse), 0);
+  CHECK_EQ(send.checks, 0);
+  CHECK_EQ(parse.checks, 1); /* the one election at which parse had tasks */
+  stingy_sched_destroy(s);
+  stingy_heap_destroy(h);
+}
+
 /* ---- a mock staged server ------------------------------------------------------------------- */
 
 struct task {
@@ -340,6 +362,175 @@ static void test_many_stages(void) {
   stingy_heap_destroy(h);
 }
 
+
+/* ---- the helper against a reference model ----------------------------------------------------- */
+
+/* The election of stingy_sched.h written the plain way (the helper's first implementation): every
+   stage with tasks scored from the configuration, the dynamic check of every such stage, an age
+   counter per stage counted up after each successful election. The helper keeps ages as
+   differences, skips the check of stages that allocate nothing and reads a compact per-stage
+   record; it must elect the same stage, batch and class at every election. */
+struct model {
+  struct stingy_heap *h;
+  const struct stingy_config *cfg;
+  uint32_t n, starve_limit, max_rank;
+  uint32_t queued[80], age[80];
+  unsigned char closed[80];
+  enum stingy_sched_class last;
+};
+
+static void model_init(struct model *m, struct stingy_heap *h, uint32_t starve_limit) {
+  memset(m, 0, sizeof *m);
+  m->h = h;
+  m->cfg = stingy_heap_config(h);
+  m->n = m->cfg->n_stages;
+  CHECK(m->n <= 80);
+  m->starve_limit = starve_limit ? starve_limit : (4 * m->n > 8 ? 4 * m->n : 8);
+  for (uint32_t i = 0; i < m->n; i++)
+    if (m->cfg->stages[i].rank > m->max_rank) m->max_rank = m->cfg->stages[i].rank;
+}
+
+static void model_enqueued(struct model *m, uint32_t stage, uint32_t n) { m->queued[stage] += n; }
+
+static void model_dequeued(struct model *m, uint32_t stage, uint32_t n) {
+  m->queued[stage] -= n;
+  if (m->queued[stage] == 0) m->age[stage] = 0;
+}
+
+static int model_elect(struct model *m, uint32_t *batch) {
+  int best = -1;
+  enum stingy_sched_class best_class = STINGY_SCHED_NONE;
+  uint64_t best_score = 0;
+  uint32_t best_avail = 0;
+  for (uint32_t i = 0; i < m->n; i++) {
+    if (m->queued[i] == 0) continue;
+    const struct stingy_stage_config *st = &m->cfg->stages[i];
+    uint32_t q = m->queued[i], avail = stingy_heap_dyn_avail(m->h, i);
+    enum stingy_sched_class c;
+    uint64_t score;
+    m->closed[i] = avail == 0 && (st->flags & STINGY_STAGE_ENTRY);
+    if (avail == 0) {
+      if (m->closed[i]) continue;
+      c = STINGY_SCHED_LOW;
+      score = st->rank;
+    } else if (m->age[i] >= m->starve_limit) {
+      c = STINGY_SCHED_URGENT;
+      score = m->age[i];
+    } else if (st->cap && q >= st->cap) {
+      c = STINGY_SCHED_HIGH;
+      score = (uint64_t)st->rank << 32 | q;
+    } else {
+      c = STINGY_SCHED_MEDIUM;
+      score = (uint64_t)q * (m->max_rank + 1u - st->rank);
+    }
+    if (best < 0 || c < best_class || (c == best_class && score > best_score)) {
+      best = (int)i;
+      best_class = c;
+      best_score = score;
+      best_avail = avail;
+    }
+  }
+  m->last = best_class;
+  if (best < 0) {
+    *batch = 0;
+    return -1;
+  }
+  for (uint32_t i = 0; i < m->n; i++)
+    if (m->queued[i] && (int)i != best && !m->closed[i]) m->age[i]++;
+  m->age[best] = 0;
+  *batch = best_class == STINGY_SCHED_LOW ? 1 : (best_avail < m->queued[best] ? best_avail : m->queued[best]);
+  return best;
+}
+
+/* Random arrivals, elections, batches that allocate the stage's objects, frees at random times,
+   and elections whose batch is not run (a server may run fewer tasks than elected). */
+static long compare_with_model(const struct stingy_config *cfg, uint32_t starve_limit, uint64_t seed0,
+                               long steps) {
+  struct stingy_heap *h = stingy_heap_create(cfg, STINGY_NO_HUGETLB | STINGY_NO_THP);
+  CHECK(h != NULL);
+  struct stingy_sched *s = stingy_sched_create(h, starve_limit);
+  struct model m;
+  model_init(&m, h, starve_limit);
+  enum { HELD = 64 };
+  void *held[HELD] = {0};
+  rng = seed0;
+  long agree = 0, classes[5] = {0};
+  for (long step = 0; step < steps; step++) {
+    uint32_t op = rnd(10);
+    if (op < 3) {
+      uint32_t st = rnd(cfg->n_stages), n = 1 + rnd(3);
+      stingy_sched_enqueued(s, st, n);
+      model_enqueued(&m, st, n);
+    } else if (op < 4) {
+      uint32_t k = rnd(HELD);
+      if (held[k]) {
+        stingy_heap_free(h, held[k]);
+        held[k] = NULL;
+      }
+    } else {
+      uint32_t b1 = 0, b2 = 0;
+      int e1 = stingy_sched_elect(s, &b1), e2 = model_elect(&m, &b2);
+      if (e1 != e2 || b1 != b2 || stingy_sched_last_class(s) != m.last) {
+        CHECK_EQ(e1, e2);
+        CHECK_EQ(b1, b2);
+        CHECK_EQ(stingy_sched_last_class(s), m.last);
+        fprintf(stderr, "  at step %ld of seed %llu (starve limit %u)\n", step,
+                (unsigned long long)seed0, starve_limit);
+        break;
+      }
+      agree++;
+      classes[m.last]++;
+      if (e1 < 0 || op == 9) continue; /* elected, but the server runs nothing this time */
+      uint32_t run = b1 > 1 && rnd(4) == 0 ? b1 - 1 : b1;
+      const struct stingy_stage_config *st = &cfg->stages[e1];
+      for (uint32_t t = 0; t < run; t++)
+        for (uint32_t a = 0; a < st->n_allocates; a++) {
+          void *p = stingy_heap_alloc(h, st->allocates[a]);
+          uint32_t k = rnd(HELD);
+          if (held[k]) stingy_heap_free(h, held[k]);
+          held[k] = p;
+        }
+      stingy_sched_dequeued(s, (uint32_t)e1, run);
+      model_dequeued(&m, (uint32_t)e1, run);
+      if (rnd(3) == 0) { /* some tasks move on to a later stage */
+        uint32_t next = (uint32_t)e1 + 1 < cfg->n_stages ? (uint32_t)e1 + 1 : 0;
+        stingy_sched_enqueued(s, next, run);
+        model_enqueued(&m, next, run);
+      }
+    }
+  }
+  for (uint32_t st = 0; st < cfg->n_stages; st++) CHECK_EQ(stingy_sched_queued(s, st), m.queued[st]);
+  for (int k = 0; k < HELD; k++) stingy_heap_free(h, held[k]);
+  printf("seed %llu, starve limit %u, %u stages: %ld elections agree (urgent %ld, high %ld, medium"
+         " %ld, low %ld, none %ld)\n",
+         (unsigned long long)seed0, starve_limit, cfg->n_stages, agree, classes[STINGY_SCHED_URGENT],
+         classes[STINGY_SCHED_HIGH], classes[STINGY_SCHED_MEDIUM], classes[STINGY_SCHED_LOW],
+         classes[STINGY_SCHED_NONE]);
+  stingy_sched_destroy(s);
+  stingy_heap_destroy(h);
+  return agree;
+}
+
+static void test_elections_match_the_reference_model(void) {
+  /* every class must occur, or the comparison proves little: checked by the counts printed and
+     by the shorter runs of the class tests above */
+  for (uint32_t limit = 0; limit <= 3; limit++) CHECK(compare_with_model(&stingy_config, limit, seed + limit, 200000) > 100000);
+  /* 70 stages: a second word of the busy bitmap, with an entry stage and an allocating stage in it */
+  enum { N = 70 };
+  static struct stingy_stage_config many[N];
+  for (uint32_t i = 0; i < N; i++) {
+    many[i] = i < stingy_config.n_stages ? stingy_config.stages[i]
+                                          : (struct stingy_stage_config){"extra", NULL, 0, 2, 1 + i % 3, 0};
+  }
+  many[66] = stingy_config.stages[STAGE_ACCEPT]; /* entry, allocates REQ */
+  many[67] = stingy_config.stages[STAGE_BODY];
+  struct stingy_config cfg = stingy_config;
+  cfg.n_stages = N;
+  cfg.stages = many;
+  CHECK(compare_with_model(&cfg, 0, seed + 10, 200000) > 100000);
+  CHECK(compare_with_model(&cfg, 2, seed + 11, 200000) > 100000);
+}
+
 int main(int argc, char **argv) {
   if (argc > 1) seed = strtoull(argv[1], NULL, 10);
   RUN(test_nothing_queued_elects_nothing);
@@ -349,6 +540,8 @@ int main(int argc, char **argv) {
   RUN(test_low_class_runs_only_when_nothing_else_can);
   RUN(test_aging_prevents_starvation);
   RUN(test_many_stages);
+  RUN(test_dyn_check_only_for_stages_that_allocate);
   RUN(test_helper_keeps_tasks_in_cache_and_never_starves);
+  RUN(test_elections_match_the_reference_model);
   return harness_report();
 }

@@ -141,9 +141,11 @@ struct region_state { /* hot fields first; 64-byte aligned: one line */
   uint32_t stride;
 };
 
-struct stage_state {
+struct stage_state { /* 32 bytes: what the dynamic check reads besides the objects */
   uint64_t checks;
   uint64_t failures;
+  const uint32_t *allocates; /* the configuration's, copied here: no load through cfg->stages */
+  uint32_t n_allocates;
 };
 
 struct stingy_heap {
@@ -489,6 +491,10 @@ static int heap_init(struct stingy_heap *h, const struct stingy_config *c, unsig
   for (uint32_t r = 0; r < c->n_regions; r++) total_slots += c->regions[r].slots;
   h->free_lists = malloc((total_slots ? total_slots : 1) * sizeof *h->free_lists);
   if (!h->obj || !h->cold || !h->reg || !h->stage || !h->free_lists) goto oom;
+  for (uint32_t st = 0; st < c->n_stages; st++) {
+    h->stage[st].allocates = c->stages[st].allocates;
+    h->stage[st].n_allocates = c->stages[st].n_allocates;
+  }
 
   /* Region layout. Without red zones it is the configuration's; with them (debug) every slot
      grows by two red zones and the regions are laid out again, one after the other, from the
@@ -842,14 +848,15 @@ uint32_t stingy_heap_dyn_avail(struct stingy_heap *h, uint32_t stage) {
     if (h == &default_heap && !h->ready) return UINT32_MAX; /* no slab: no admission control */
     bad_stage(h, stage);
   }
-  const struct stingy_stage_config *st = &h->cfg->stages[stage];
+  struct stage_state *ss = &h->stage[stage];
+  const uint32_t *ids = ss->allocates;
   uint32_t avail = UINT32_MAX;
-  for (uint32_t k = 0; k < st->n_allocates; k++) {
-    uint32_t a = object_avail(&h->obj[st->allocates[k]]);
+  for (uint32_t k = 0, n = ss->n_allocates; k < n; k++) {
+    uint32_t a = object_avail(&h->obj[ids[k]]);
     if (a < avail) avail = a;
   }
-  h->stage[stage].checks++;
-  if (avail == 0) h->stage[stage].failures++;
+  ss->checks++;
+  ss->failures += avail == 0;
   return avail;
 }
 
@@ -858,14 +865,13 @@ int stingy_heap_dyn_check(struct stingy_heap *h, uint32_t stage) {
     if (h == &default_heap && !h->ready) return 1;
     bad_stage(h, stage);
   }
-  const struct stingy_stage_config *st = &h->cfg->stages[stage];
-  h->stage[stage].checks++;
-  for (uint32_t k = 0; k < st->n_allocates; k++) {
-    if (object_avail(&h->obj[st->allocates[k]]) == 0) {
-      h->stage[stage].failures++;
+  struct stage_state *ss = &h->stage[stage];
+  ss->checks++;
+  for (uint32_t k = 0, n = ss->n_allocates; k < n; k++)
+    if (object_avail(&h->obj[ss->allocates[k]]) == 0) {
+      ss->failures++;
       return 0;
     }
-  }
   return 1;
 }
 

@@ -1,25 +1,29 @@
 /*
  * stingy_sched.c: the scheduler helper of thesis 7.4.5; the policy is described in stingy_sched.h.
+ *
+ * Cost (bench/payoff/README.md, "where the time goes"): an election runs once per batch, and at
+ * low concurrency a batch is one or two tasks, so the helper's constant matters. Hence:
+ *  - a stage's age is not counted up at every election: it is `elections - since`, where since is
+ *    set when the stage starts to wait (enqueued on an empty queue) or is elected, and moved up by
+ *    one at every successful election that found it closed (an entry stage without memory does
+ *    not age). One pass over the stages with tasks instead of two, and no store per waiting stage;
+ *    an election that elects nothing found every stage with tasks closed, and moves them back;
+ *  - the dynamic check (stingy_heap_dyn_avail) is called only for stages that allocate: the others
+ *    can always run every queued task;
+ *  - what an election reads of a stage (queue length, cap, rank, weight, since, flags) is in one
+ *    32-byte record, not behind the configuration's pointers, and class and score make one 64-bit
+ *    key, so that a stage is compared with the best so far in one comparison;
+ *  - enqueued/dequeued are inline (stingy_sched.h).
  */
 #include "stingy_sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-struct stingy_sched {
-  struct stingy_heap *heap;
-  const struct stingy_config *cfg;
-  uint32_t n_stages;
-  uint32_t starve_limit;
-  uint32_t max_rank;
-  enum stingy_sched_class last;
-  uint32_t *queued;
-  uint64_t *busy;        /* bit i: stage i has tasks; elections visit only these stages */
-  uint32_t *age;         /* elections passed over while it had tasks and was electable */
-  unsigned char *closed; /* at the last election: an entry stage without memory */
-};
+/* Ranks above this are taken as this (a rank is below the number of stages, so never in practice). */
+#define RANK_MAX ((1u << 30) - 1u)
 
-static void die(const char *what, uint32_t stage, uint32_t n) {
+void stingy_sched_die(const char *what, uint32_t stage, uint32_t n) {
   fprintf(stderr, "stingy_sched: %s (stage %u, %u tasks)\n", what, stage, n);
   fflush(stderr);
   abort();
@@ -30,52 +34,43 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
   if (!h) return NULL;
   struct stingy_sched *s = calloc(1, sizeof *s);
   if (!s) return NULL;
+  const struct stingy_config *cfg = stingy_heap_config(h);
   s->heap = h;
-  s->cfg = stingy_heap_config(h);
-  s->n_stages = s->cfg->n_stages;
+  s->n_stages = cfg->n_stages;
   s->starve_limit = starve_limit ? starve_limit : (4 * s->n_stages > 8 ? 4 * s->n_stages : 8);
+  uint32_t max_rank = 0;
   for (uint32_t i = 0; i < s->n_stages; i++)
-    if (s->cfg->stages[i].rank > s->max_rank) s->max_rank = s->cfg->stages[i].rank;
+    if (cfg->stages[i].rank > max_rank) max_rank = cfg->stages[i].rank;
+  if (max_rank > RANK_MAX) max_rank = RANK_MAX;
   size_t n = s->n_stages ? s->n_stages : 1;
-  s->queued = calloc(n, sizeof *s->queued);
-  s->busy = calloc((n + 63) / 64, sizeof *s->busy);
-  s->age = calloc(n, sizeof *s->age);
-  s->closed = calloc(n, sizeof *s->closed);
-  if (!s->queued || !s->busy || !s->age || !s->closed) {
+  s->words = (uint32_t)((n + 63) / 64);
+  s->stage = calloc(n, sizeof *s->stage);
+  s->busy = calloc(s->words, sizeof *s->busy);
+  if (!s->stage || !s->busy) {
     stingy_sched_destroy(s);
     return NULL;
+  }
+  for (uint32_t i = 0; i < s->n_stages; i++) {
+    const struct stingy_stage_config *c = &cfg->stages[i];
+    struct stingy_sched_stage *st = &s->stage[i];
+    st->cap = c->cap;
+    st->rank = c->rank < RANK_MAX ? c->rank : RANK_MAX; /* for the election's key */
+    st->weight = max_rank + 1u - (c->rank <= max_rank ? c->rank : max_rank);
+    st->flags = (c->flags & STINGY_STAGE_ENTRY ? STINGY_SCHED_ENTRY_ : 0u) |
+                (c->n_allocates ? STINGY_SCHED_ALLOCATES_ : 0u);
   }
   return s;
 }
 
 void stingy_sched_destroy(struct stingy_sched *s) {
   if (!s) return;
-  free(s->queued);
+  free(s->stage);
   free(s->busy);
-  free(s->age);
-  free(s->closed);
   free(s);
 }
 
-void stingy_sched_enqueued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
-  if (stage >= s->n_stages) die("enqueued on a stage out of range", stage, n);
-  if (s->queued[stage] + n < s->queued[stage]) die("queue count overflows", stage, n);
-  s->queued[stage] += n;
-  if (s->queued[stage]) s->busy[stage / 64] |= 1ull << (stage % 64);
-}
-
-void stingy_sched_dequeued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
-  if (stage >= s->n_stages) die("dequeued from a stage out of range", stage, n);
-  if (n > s->queued[stage]) die("more tasks dequeued than queued", stage, n);
-  s->queued[stage] -= n;
-  if (s->queued[stage] == 0) {
-    s->age[stage] = 0;
-    s->busy[stage / 64] &= ~(1ull << (stage % 64));
-  }
-}
-
 uint32_t stingy_sched_queued(const struct stingy_sched *s, uint32_t stage) {
-  return stage < s->n_stages ? s->queued[stage] : 0;
+  return stage < s->n_stages ? s->stage[stage].queued : 0;
 }
 
 enum stingy_sched_class stingy_sched_last_class(const struct stingy_sched *s) { return s->last; }
@@ -90,57 +85,82 @@ const char *stingy_sched_class_name(enum stingy_sched_class c) {
   }
 }
 
+/* An election's key: the class in the top two bits (urgent 3, high 2, medium 1, low 0), the score
+   within the class below, so that one comparison orders two stages. Scores fit: an age is clamped to
+   32 bits, a rank to 30 (create clamps it; a rank is below the number of stages), a queue length is
+   32 bits and a weight at most a rank + 1. A low stage's score is its rank + 1, so that every key is
+   above 0, the key of "none yet". */
+#define KEY_CLASS_SHIFT 62
+#define KEY(c, score) ((uint64_t)(c) << KEY_CLASS_SHIFT | (score))
+
+/* The key of an open stage (one that may run: avail > 0, or a stage past the entry short of memory). */
+static inline uint64_t stage_key(const struct stingy_sched_stage *st, uint32_t avail, uint64_t now,
+                                 uint64_t limit) {
+  if (avail == 0) return KEY(0, st->rank + 1u); /* low */
+  uint64_t age = now - st->since;
+  if (age >= limit) return KEY(3, age < UINT32_MAX ? age : UINT32_MAX); /* urgent */
+  if (st->queued >= st->cap && st->cap)
+    return KEY(2, (uint64_t)st->rank << 32 | st->queued); /* high: maximal flow */
+  return KEY(1, (uint64_t)st->queued * st->weight);     /* medium */
+}
+
+/* Stage `best` won with `key`: the elected one's age is 0, every other stage with tasks waited one
+   more election (elections - since grows by one), the closed ones excepted (see below). */
+static inline int elected(struct stingy_sched *s, uint32_t best, uint64_t key, uint32_t avail,
+                          uint32_t *batch) {
+  enum stingy_sched_class c = (enum stingy_sched_class)(4 - (key >> KEY_CLASS_SHIFT));
+  s->last = c;
+  struct stingy_sched_stage *b = &s->stage[best];
+  b->since = ++s->elections;
+  uint32_t q = b->queued;
+  *batch = c == STINGY_SCHED_LOW ? 1 : (avail < q ? avail : q);
+  return (int)best;
+}
+
 int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
-  int best = -1;
-  enum stingy_sched_class best_class = STINGY_SCHED_NONE;
-  uint64_t best_score = 0;
-  uint32_t best_avail = 0;
-  uint32_t words = (s->n_stages + 63) / 64;
-  for (uint32_t w = 0; w < words; w++)
-  for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
-    uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-    uint32_t q = s->queued[i];
-    const struct stingy_stage_config *st = &s->cfg->stages[i];
-    uint32_t avail = stingy_heap_dyn_avail(s->heap, i);
-    enum stingy_sched_class c;
-    uint64_t score; /* within a class, higher wins; ties go to the lower stage id */
-    s->closed[i] = avail == 0 && (st->flags & STINGY_STAGE_ENTRY);
-    if (avail == 0) {
-      if (s->closed[i]) continue; /* admission control: new work waits, and does not age */
-      c = STINGY_SCHED_LOW;
-      score = st->rank;
-    } else if (s->age[i] >= s->starve_limit) {
-      c = STINGY_SCHED_URGENT;
-      score = s->age[i];
-    } else if (st->cap && q >= st->cap) {
-      c = STINGY_SCHED_HIGH;
-      score = (uint64_t)st->rank << 32 | q;
-    } else {
-      c = STINGY_SCHED_MEDIUM;
-      score = (uint64_t)q * (s->max_rank + 1u - (st->rank <= s->max_rank ? st->rank : s->max_rank));
+  const uint64_t now = s->elections, limit = s->starve_limit;
+  uint64_t bits = s->busy[0];
+  if (s->words == 1 && bits && (bits & (bits - 1)) == 0) {
+    /* one stage with tasks (at low concurrency, most elections): no comparison, no aging of
+       others; closed, it elects nothing and keeps its age */
+    uint32_t i = (uint32_t)__builtin_ctzll(bits);
+    const struct stingy_sched_stage *st = &s->stage[i];
+    uint32_t avail = st->flags & STINGY_SCHED_ALLOCATES_ ? stingy_heap_dyn_avail(s->heap, i) : UINT32_MAX;
+    if (avail == 0 && (st->flags & STINGY_SCHED_ENTRY_)) {
+      s->last = STINGY_SCHED_NONE;
+      *batch = 0;
+      return -1;
     }
-    if (best < 0 || c < best_class || (c == best_class && score > best_score)) {
-      best = (int)i;
-      best_class = c;
-      best_score = score;
-      best_avail = avail;
-    }
+    return elected(s, i, stage_key(st, avail, now, limit), avail, batch);
   }
-  s->last = best_class;
-  if (best < 0) {
+  uint32_t best = 0, best_avail = 0;
+  uint64_t best_key = 0;
+  for (uint32_t w = 0; w < s->words; w++)
+    for (bits = s->busy[w]; bits; bits &= bits - 1) {
+      uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
+      struct stingy_sched_stage *st = &s->stage[i];
+      uint32_t avail = UINT32_MAX;
+      if (st->flags & STINGY_SCHED_ALLOCATES_) avail = stingy_heap_dyn_avail(s->heap, i);
+      if (avail == 0 && (st->flags & STINGY_SCHED_ENTRY_)) {
+        /* admission control: new work waits, and does not age (since moves up with the election
+           count; moved back below if this election elects nothing) */
+        st->since++;
+        continue;
+      }
+      uint64_t key = stage_key(st, avail, now, limit);
+      if (key > best_key) { /* ties go to the lower stage id */
+        best = i;
+        best_key = key;
+        best_avail = avail;
+      }
+    }
+  if (best_key == 0) { /* every stage with tasks (if any) is an entry stage without memory */
+    for (uint32_t w = 0; w < s->words; w++)
+      for (bits = s->busy[w]; bits; bits &= bits - 1)
+        s->stage[w * 64 + (uint32_t)__builtin_ctzll(bits)].since--;
+    s->last = STINGY_SCHED_NONE;
     *batch = 0;
     return -1;
   }
-  /* aging: every other stage with tasks waited one more election, unless admission kept it closed
-     (a stage short of memory ages, so that it goes first once its memory is back) */
-  for (uint32_t w = 0; w < words; w++)
-  for (uint64_t bits = s->busy[w]; bits; bits &= bits - 1) {
-    uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-    if ((int)i == best || s->closed[i]) continue;
-    if (s->age[i] < UINT32_MAX) s->age[i]++;
-  }
-  s->age[best] = 0;
-  uint32_t q = s->queued[best];
-  *batch = best_class == STINGY_SCHED_LOW ? 1 : (best_avail < q ? best_avail : q);
-  return best;
+  return elected(s, best, best_key, best_avail, batch);
 }

@@ -57,17 +57,67 @@ enum stingy_sched_class {
   STINGY_SCHED_LOW
 };
 
-struct stingy_sched;
+/* The helper's state. Its layout is here only so that stingy_sched_enqueued/dequeued, called for
+   every task that joins or leaves a run queue, are inlined into the server's queue functions;
+   use the functions, never the fields. */
+#define STINGY_SCHED_ENTRY_ 1u     /* an entry stage: its failing check closes it (admission) */
+#define STINGY_SCHED_ALLOCATES_ 2u /* it allocates objects: its check can fail */
+
+struct stingy_sched_stage {
+  uint32_t queued;
+  uint32_t cap;      /* from the configuration: "maximal flow" is queued >= cap (0: no cap) */
+  uint32_t rank;
+  uint32_t weight;   /* medium class: max_rank + 1 - rank */
+  uint64_t since;    /* its age is the elections since this count (see stingy_sched.c) */
+  uint32_t flags;    /* STINGY_SCHED_ENTRY_, STINGY_SCHED_ALLOCATES_ */
+  uint32_t unused;
+};
+
+struct stingy_sched {
+  struct stingy_sched_stage *stage; /* by stage id */
+  uint64_t *busy;                   /* bit i: stage i has tasks; elections visit only these */
+  uint64_t elections;               /* successful elections so far */
+  uint32_t n_stages;
+  uint32_t words;                   /* of busy */
+  uint32_t starve_limit;
+  enum stingy_sched_class last;
+  struct stingy_heap *heap;
+};
 
 /* A helper for heap h (NULL: the default heap, which must be initialised). starve_limit 0 picks
    4 * n_stages (at least 8). NULL when h is not initialised or out of memory. */
 struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_limit);
 void stingy_sched_destroy(struct stingy_sched *s);
 
+/* Aborts with a message (a stage out of range, a count that overflows or goes below zero). */
+#if defined(__GNUC__)
+__attribute__((noreturn, cold))
+#endif
+void stingy_sched_die(const char *what, uint32_t stage, uint32_t n);
+
 /* n tasks joined / left the run queue of the stage. Aborts on a stage out of range or on more
-   tasks leaving than were queued. */
-void stingy_sched_enqueued(struct stingy_sched *s, uint32_t stage, uint32_t n);
-void stingy_sched_dequeued(struct stingy_sched *s, uint32_t stage, uint32_t n);
+   tasks leaving than were queued. Inline: a few instructions per task. */
+static inline void stingy_sched_enqueued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
+  if (stage >= s->n_stages) stingy_sched_die("enqueued on a stage out of range", stage, n);
+  struct stingy_sched_stage *st = &s->stage[stage];
+  uint32_t q = st->queued;
+  if (q + n < q) stingy_sched_die("queue count overflows", stage, n);
+  st->queued = q + n;
+  if (q == 0 && n != 0) { /* it starts to wait: age 0 */
+    st->since = s->elections;
+    s->busy[stage / 64] |= 1ull << (stage % 64);
+  }
+}
+
+static inline void stingy_sched_dequeued(struct stingy_sched *s, uint32_t stage, uint32_t n) {
+  if (stage >= s->n_stages) stingy_sched_die("dequeued from a stage out of range", stage, n);
+  struct stingy_sched_stage *st = &s->stage[stage];
+  uint32_t q = st->queued;
+  if (n > q) stingy_sched_die("more tasks dequeued than queued", stage, n);
+  st->queued = q - n;
+  if (q == n) s->busy[stage / 64] &= ~(1ull << (stage % 64));
+}
+
 uint32_t stingy_sched_queued(const struct stingy_sched *s, uint32_t stage);
 
 /* The stage to run next and, in *batch, how many of its tasks; -1 (batch 0) when no stage may
