@@ -51,6 +51,8 @@ final class PreludeSession {
   private Map<String, String> after;
   // The headers whose slices this unit has read.
   private final Set<String> served = new HashSet<>();
+  // The names the slices read so far declare.
+  private final Set<String> declared = new HashSet<>();
   private String fallback;
   private String off;
 
@@ -133,7 +135,7 @@ final class PreludeSession {
         }
       }
     }
-    SystemPrelude.Slice next = prelude.slice(files, n -> table.get(n.toCharArray()) != null);
+    SystemPrelude.Slice next = prelude.slice(files, declared, n -> table.get(n.toCharArray()) != null);
     if (next == null) {
       return off("a macro of a system header would be expanded twice in " + path);
     }

@@ -50,6 +50,10 @@ final class SystemPrelude {
   // before such a declaration is read, CDT would expand them a second time.
   private final Set<String> reexpandable;
   private final int keptPieces;
+  // Kept pieces, and the first kept piece that declares each name.
+  private BitSet kept;
+  private Map<String, Integer> declaring;
+  private final Map<Integer, Chunk> pulledChunks = new java.util.concurrent.ConcurrentHashMap<>();
 
   private SystemPrelude(Map<String, String> config, Set<String> used, Map<String, Set<String>> usedBy, Set<String> sensitive,
       PreludeText text,
@@ -104,7 +108,7 @@ final class SystemPrelude {
     Map<String, List<Chunk>> chunks = new HashMap<>();
     Map<String, List<Macro>> macros = new HashMap<>();
     Set<String> declIds = new HashSet<>();
-    int order = 0;
+    int runStart = 0;
     String file = null;
     int lastLine = 0;
     StringBuilder sb = null;
@@ -118,7 +122,7 @@ final class SystemPrelude {
         String line = text.lines.get(p.firstLine()).text();
         String name = p.declares().iterator().next();
         boolean identity = line.trim().matches("#\\s*define\\s+" + java.util.regex.Pattern.quote(name) + "\\s+" + java.util.regex.Pattern.quote(name));
-        macros.computeIfAbsent(p.node().file, k -> new ArrayList<>()).add(new Macro(order++, line, name, identity));
+        macros.computeIfAbsent(p.node().file, k -> new ArrayList<>()).add(new Macro(p.firstLine(), line, name, identity));
         continue;
       }
       if (p.kind() == PreludeText.Kind.DECLARATION) {
@@ -131,8 +135,9 @@ final class SystemPrelude {
         }
         if (sb == null || !l.file().equals(file) || l.line() <= lastLine) {
           if (sb != null) {
-            chunks.computeIfAbsent(file, k -> new ArrayList<>()).add(new Chunk(order++, file, new CharArray(sb.toString()), ids));
+            chunks.computeIfAbsent(file, k -> new ArrayList<>()).add(new Chunk(runStart, file, new CharArray(sb.toString()), ids));
           }
+          runStart = li;
           sb = new StringBuilder();
           ids = new HashSet<>();
           file = l.file();
@@ -148,7 +153,7 @@ final class SystemPrelude {
       }
     }
     if (sb != null) {
-      chunks.computeIfAbsent(file, k -> new ArrayList<>()).add(new Chunk(order++, file, new CharArray(sb.toString()), ids));
+      chunks.computeIfAbsent(file, k -> new ArrayList<>()).add(new Chunk(runStart, file, new CharArray(sb.toString()), ids));
     }
     Set<String> reexpandable = new HashSet<>();
     for (List<Macro> ms : macros.values()) {
@@ -163,14 +168,26 @@ final class SystemPrelude {
       sensitive.addAll(p.refs());
       sensitive.addAll(p.declares());
     }
-    return new SystemPrelude(Map.copyOf(config), Set.copyOf(used), usedBy, sensitive, text, chunks, macros, reexpandable,
-        kept.cardinality(), dir);
+    Map<String, Integer> declaring = new HashMap<>();
+    for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+      for (String n : pieces.get(i).declares()) {
+        declaring.putIfAbsent(n, i);
+      }
+    }
+    SystemPrelude sp = new SystemPrelude(Map.copyOf(config), Set.copyOf(used), usedBy, sensitive, text, chunks, macros,
+        reexpandable, kept.cardinality(), dir);
+    sp.kept = kept;
+    sp.declaring = declaring;
+    return sp;
   }
 
   /** The same prelude for another configuration that gives gcc the same text and the same -dU. */
   SystemPrelude withConfig(Map<String, String> other) {
-    return new SystemPrelude(Map.copyOf(other), used, usedBy, sensitive, text, chunksByFile, macrosByFile, reexpandable,
-        keptPieces, driverPath.substring(0, driverPath.lastIndexOf('/')));
+    SystemPrelude sp = new SystemPrelude(Map.copyOf(other), used, usedBy, sensitive, text, chunksByFile, macrosByFile,
+        reexpandable, keptPieces, driverPath.substring(0, driverPath.lastIndexOf('/')));
+    sp.kept = kept;
+    sp.declaring = declaring;
+    return sp;
   }
 
   /** The macros gcc expanded or tested (first) in these headers. */
@@ -206,12 +223,39 @@ final class SystemPrelude {
    * Null when a chunk holds a name that {@code defined} (the unit's macros now) would expand a
    * second time.
    */
-  Slice slice(Set<String> files, java.util.function.Predicate<String> defined) {
+  Slice slice(Set<String> files, Set<String> declared, java.util.function.Predicate<String> defined) {
     List<Chunk> cs = new ArrayList<>();
     List<Macro> ms = new ArrayList<>();
     for (String f : files) {
       cs.addAll(chunksByFile.getOrDefault(f, List.of()));
       ms.addAll(macrosByFile.getOrDefault(f, List.of()));
+    }
+    // Names these headers use that only another header's part declares here: glibc declares
+    // socklen_t, pid_t, … in whichever header comes first (the __socklen_t_defined guards), so the
+    // union's text has them where the union included them first. Those pieces come along alone.
+    Set<String> names = new HashSet<>(declared);
+    ArrayDeque<String> work = new ArrayDeque<>();
+    for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+      PreludeText.Piece p = text.pieces.get(i);
+      if (files.contains(p.node().file)) {
+        names.addAll(p.declares());
+        work.addAll(p.refs());
+      }
+    }
+    while (!work.isEmpty()) {
+      String r = work.pop();
+      Integer i = declaring.get(r);
+      if (i == null || names.contains(r)) {
+        continue;
+      }
+      PreludeText.Piece p = text.pieces.get(i);
+      names.addAll(p.declares());
+      work.addAll(p.refs());
+      if (p.kind() == PreludeText.Kind.MACRO) {
+        ms.add(new Macro(p.firstLine(), text.lines.get(p.firstLine()).text(), r, false));
+      } else {
+        cs.add(pulledChunks.computeIfAbsent(i, k -> pieceChunk(p)));
+      }
     }
     for (Chunk c : cs) {
       for (String id : c.identifiers()) {
@@ -220,6 +264,7 @@ final class SystemPrelude {
         }
       }
     }
+    declared.addAll(names);
     cs.sort(java.util.Comparator.comparingInt(Chunk::order));
     ms.sort(java.util.Comparator.comparingInt(Macro::order));
     StringBuilder d = new StringBuilder();
@@ -231,6 +276,26 @@ final class SystemPrelude {
     }
     d.append("#include \"").append(endPath).append("\"\n");
     return new Slice(new CharArray(d.toString()), cs);
+  }
+
+  private Chunk pieceChunk(PreludeText.Piece p) {
+    StringBuilder sb = new StringBuilder();
+    Set<String> ids = new HashSet<>();
+    int last = 0;
+    String file = text.lines.get(p.firstLine()).file();
+    for (int li = p.firstLine(); li <= p.lastLine(); li++) {
+      PreludeText.Line l = text.lines.get(li);
+      if (l.text().startsWith("#") || !l.file().equals(file) || l.line() <= last) {
+        continue;
+      }
+      for (int k = last + 1; k < l.line(); k++) {
+        sb.append('\n');
+      }
+      sb.append(l.text()).append('\n');
+      PreludeText.identifiers(l.text(), 0, ids);
+      last = l.line();
+    }
+    return new Chunk(p.firstLine(), file, new CharArray(sb.toString()), ids);
   }
 
   /** Whether gcc read this header for the prelude (so that its content is in it). */
