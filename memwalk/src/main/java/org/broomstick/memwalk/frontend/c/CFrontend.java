@@ -118,8 +118,11 @@ public final class CFrontend {
     void unitsDone(int done, int total);
   }
 
-  /** Figures about a run that the benchmark and the JSON {@code stats} report. */
-  public record Stats(int units, int unitsWithErrors, long parseMillis) {}
+  /**
+   * Figures about a run that the benchmark and the JSON {@code stats} report; {@code preludeUnits}:
+   * the units parsed with a system prelude (and not again on the normal path).
+   */
+  public record Stats(int units, int unitsWithErrors, long parseMillis, int preludeUnits) {}
 
   /** The program and the run's figures. */
   public record Result(Program program, Stats stats) {}
@@ -184,7 +187,7 @@ public final class CFrontend {
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    return new Result(program, new Stats(units.size(), withErrors, millis));
+    return new Result(program, new Stats(units.size(), withErrors, millis, run.preludeUnits().get()));
   }
 
   private static Options withSpec(Options o, ServerSpec spec) {

@@ -181,9 +181,11 @@ final class SystemPrelude {
     return sp;
   }
 
-  /** The same prelude for another configuration that gives gcc the same text and the same -dU. */
-  SystemPrelude withConfig(Map<String, String> other) {
-    SystemPrelude sp = new SystemPrelude(Map.copyOf(other), used, usedBy, sensitive, text, chunksByFile, macrosByFile,
+  /** The same prelude for another configuration for which gcc writes the same text of the headers. */
+  SystemPrelude withConfig(Map<String, String> other, Set<String> otherUsed, Map<String, Set<String>> otherUsedBy) {
+    Set<String> sens = new HashSet<>(sensitive);
+    sens.addAll(otherUsed);
+    SystemPrelude sp = new SystemPrelude(Map.copyOf(other), Set.copyOf(otherUsed), otherUsedBy, sens, text, chunksByFile, macrosByFile,
         reexpandable, keptPieces, driverPath.substring(0, driverPath.lastIndexOf('/')));
     sp.kept = kept;
     sp.declaring = declaring;

@@ -332,11 +332,12 @@ final class SystemPreludes {
             usedBy.computeIfAbsent(inFile, k -> new HashSet<>()).add(name);
           }
         }
-        String key = systemHash(out[0]) + ":" + systemHash(uout[0]);
+        String key = String.valueOf(systemHash(out[0]));
         for (SystemPrelude o : others) {
           String ok = outputs.get(o);
           if (key.equals(ok)) {
-            SystemPrelude same = o.withConfig(macros);
+            // The same text of the headers: only the configuration and what it tests differ.
+            SystemPrelude same = o.withConfig(macros, usedNames, usedBy);
             outputs.put(same, key);
             return same;
           }
