@@ -180,8 +180,8 @@ public final class CFrontend {
       System.err.printf("timing: cdt %d ms, extract %d ms (summed over threads), link %d ms%n",
           run.parseNanos().get() / 1_000_000, run.extractNanos().get() / 1_000_000, (System.nanoTime() - start) / 1_000_000);
       if (preludes != null) {
-        System.err.printf("prelude: %d built in %d ms; %d of %d units parsed with one, %d parsed again on the normal path%n",
-            preludes.built(), preludes.buildMillis(), run.preludeUnits().get(), units.size(), run.fallbacks().stream().filter(f -> !f.contains(": (no prelude) ")).count());
+        System.err.printf("prelude: %d built in %d ms (gcc %d ms); %d of %d units parsed with one, %d parsed again on the normal path%n",
+            preludes.built(), preludes.buildMillis(), preludes.gccMillis(), run.preludeUnits().get(), units.size(), run.fallbacks().stream().filter(f -> !f.contains(": (no prelude) ")).count());
         run.fallbacks().forEach(f -> System.err.println("  normal path: " + f));
         preludes.buildFailures.forEach(f -> System.err.println("  prelude build: " + f));
       }

@@ -59,6 +59,11 @@ final class SystemPreludes {
   // Why building a prelude failed, for -Dbroomstick.timing.
   final java.util.Queue<String> buildFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicLong buildNanos = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong gccNanos = new java.util.concurrent.atomic.AtomicLong();
+
+  long gccMillis() {
+    return gccNanos.get() / 1_000_000;
+  }
 
   private record Scan(Map<String, ProjectFile> files, Set<String> roots, List<String> spellings, String failure) {}
 
@@ -233,13 +238,12 @@ final class SystemPreludes {
       roots.addAll(ids);
       Matcher m = ANGLE.matcher(text);
       while (m.find()) {
-        String sp = m.group(1).trim();
-        if (includeDirs.stream().noneMatch(d -> Files.isRegularFile(Path.of(d, sp)))) {
-          spellings.add(sp);
-        }
+        spellings.add(m.group(1).trim());
       }
       out.put(f.toString(), new ProjectFile(ids, text.contains("include_next")));
     }
+    // A header found in the project's own include directories is the project's, not the system's.
+    spellings.removeIf(sp -> includeDirs.stream().anyMatch(d -> Files.isRegularFile(Path.of(d, sp))));
     return new Scan(Map.copyOf(out), Set.copyOf(roots), List.copyOf(spellings), null);
   }
 
@@ -294,9 +298,11 @@ final class SystemPreludes {
         dd.addAll(List.of("-dD", "-dI", synth.toString()));
         List<String> du = new ArrayList<>(base);
         du.addAll(List.of("-dU", synth.toString()));
+        long g0 = System.nanoTime();
         CompletableFuture<String[]> used = CompletableFuture.supplyAsync(() -> exec(du));
         String[] out = exec(dd);
         String[] uout = used.join();
+        gccNanos.addAndGet(System.nanoTime() - g0);
         if (out[0] == null || uout[0] == null) {
           // Drop the first header gcc complained about (an internal header that #errors when included
           // alone, …) and try again; units that include it take the normal path.
