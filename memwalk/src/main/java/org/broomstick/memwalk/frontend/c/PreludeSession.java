@@ -202,12 +202,7 @@ final class PreludeSession {
   }
 
   private boolean isSystem(String path) {
-    for (String d : sysDirs) {
-      if (path.startsWith(d.endsWith("/") ? d : d + "/")) {
-        return true;
-      }
-    }
-    return false;
+    return SystemPreludes.under(path, sysDirs);
   }
 
   /** The unit's macro table, read where CDT keeps it. */

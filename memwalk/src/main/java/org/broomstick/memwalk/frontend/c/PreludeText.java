@@ -228,8 +228,14 @@ final class PreludeText {
   /** The identifiers of C text outside comments, string and character literals. */
   static Set<String> codeIdentifiers(String s) {
     Set<String> out = new HashSet<>();
+    identifiers(s, 0, out);
+    return out;
+  }
+
+  /** Adds the identifiers of {@code s} from {@code from} on, outside comments and literals. */
+  static void identifiers(String s, int from, Set<String> out) {
     int n = s.length();
-    int i = 0;
+    int i = from;
     while (i < n) {
       char c = s.charAt(i);
       if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
@@ -256,34 +262,6 @@ final class PreludeText {
         while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '_')) {
           i++;
         }
-      } else {
-        i++;
-      }
-    }
-    return out;
-  }
-
-  static void identifiers(String s, int from, Set<String> out) {
-    int i = from;
-    int n = s.length();
-    while (i < n) {
-      char c = s.charAt(i);
-      if (Character.isLetter(c) || c == '_' || c == '$') {
-        int b = i;
-        while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) {
-          i++;
-        }
-        out.add(s.substring(b, i));
-      } else if (Character.isDigit(c)) {
-        while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '_')) {
-          i++;
-        }
-      } else if (c == '"' || c == '\'') {
-        i++;
-        while (i < n && s.charAt(i) != c) {
-          i += s.charAt(i) == '\\' ? 2 : 1;
-        }
-        i++;
       } else {
         i++;
       }

@@ -178,7 +178,12 @@ final class SystemPreludes {
   }
 
   private boolean isSystem(String path) {
-    for (String d : systemDirs) {
+    return under(path, systemDirs);
+  }
+
+  /** Whether {@code path} lies inside one of {@code dirs}. */
+  static boolean under(String path, java.util.Collection<String> dirs) {
+    for (String d : dirs) {
       if (path.startsWith(d.endsWith("/") ? d : d + "/")) {
         return true;
       }
@@ -349,14 +354,7 @@ final class SystemPreludes {
           }
         }
         List<String> dirs = new ArrayList<>(sysDirs);
-        PreludeText text = PreludeText.parse(out[0], synth.toString(), p -> {
-          for (String d : dirs) {
-            if (p.startsWith(d.endsWith("/") ? d : d + "/")) {
-              return true;
-            }
-          }
-          return false;
-        });
+        PreludeText text = PreludeText.parse(out[0], synth.toString(), p -> under(p, dirs));
         if (text.unusable != null) {
           buildFailures.add(text.unusable);
           return null;

@@ -24,6 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SystemPreludeTest {
 
+  /** An assert.h: what CHECK expands to depends on NDEBUG where the header is read. */
+  private static final String CHECK_H = """
+        #ifdef NDEBUG
+        #define CHECK(x) ((void) 0)
+        #else
+        void check_fail(void);
+        #define CHECK(x) ((x) ? (void) 0 : check_fail())
+        #endif
+        """;
+
   @TempDir Path dir;
 
   // One parser thread: with two, a unit that reaches its first system include while the other
@@ -110,14 +120,7 @@ class SystemPreludeTest {
   void aMacroTheHeadersTestThatChangesAfterTheFirstSystemIncludeSendsTheUnitTheNormalWay() throws IOException {
     // NDEBUG defined between two system includes, as before a late assert.h.
     write("sys/first.h", "void first(void);\n");
-    write("sys/check.h", """
-        #ifdef NDEBUG
-        #define CHECK(x) ((void) 0)
-        #else
-        void check_fail(void);
-        #define CHECK(x) ((x) ? (void) 0 : check_fail())
-        #endif
-        """);
+    write("sys/check.h", CHECK_H);
     write("a.c", """
         #include <first.h>
         #define NDEBUG 1
@@ -135,14 +138,7 @@ class SystemPreludeTest {
 
   @Test
   void aConfigurationDefinedOnTheCommandLineGetsItsOwnPrelude() throws IOException {
-    write("sys/check.h", """
-        #ifdef NDEBUG
-        #define CHECK(x) ((void) 0)
-        #else
-        void check_fail(void);
-        #define CHECK(x) ((x) ? (void) 0 : check_fail())
-        #endif
-        """);
+    write("sys/check.h", CHECK_H);
     write("a.c", "#include <check.h>\nvoid a(int v) { CHECK(v); }\n");
     write("b.c", "#include <check.h>\nvoid b(int v) { CHECK(v); }\n");
     Files.writeString(dir.resolve("compile_commands.json"), """
