@@ -415,6 +415,9 @@ public final class CFrontend {
     FileContent content = FileContent.create(u.file().toString(), true, src.chars);
     Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
     systemDirs.addAll(u.systemIncludes());
+    if (run.preludes() != null) {
+      run.preludes().unitStarted();
+    }
     PreludeSession session = preludeSession(u, sys, systemDirs, run);
     CachingContentProvider provider = new CachingContentProvider(cache, run.headersByName(), session);
     int opts =

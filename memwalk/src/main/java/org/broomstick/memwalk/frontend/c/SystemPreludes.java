@@ -45,6 +45,8 @@ final class SystemPreludes {
   private static final Pattern ANGLE = Pattern.compile("^[ \\t]*#[ \\t]*include[ \\t]*<([^>\\n]+)>", Pattern.MULTILINE);
   private static final int MAX_FILES = 20_000;
   private static final int MAX_ATTEMPTS = 8;
+  // Runs of at most this many units build every prelude they need, however late.
+  private static final int SMALL_RUN = 8;
 
   private final SourceCache cache;
   private final String compiler;
@@ -52,6 +54,8 @@ final class SystemPreludes {
   private final Set<String> systemDirs;
   private final Map<Toolchain, List<SystemPrelude>> built = new ConcurrentHashMap<>();
   private final Map<Toolchain, Integer> failures = new ConcurrentHashMap<>();
+  // Units whose parse has started: a prelude built when few are left costs more than it saves.
+  private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<Toolchain, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
   // gcc's output (-dD and -dU) of each prelude built, to share one between configurations that give the same.
   private final Map<SystemPrelude, String> outputs = new ConcurrentHashMap<>();
@@ -99,6 +103,11 @@ final class SystemPreludes {
    * one built before whose configuration differs from these macros only in names the system headers
    * never mention, else a new one; null when none can be built (gcc fails on the headers).
    */
+  /** A unit's parse starts. */
+  void unitStarted() {
+    started.incrementAndGet();
+  }
+
   Found forConfiguration(Toolchain tc, List<String> sysDirs, Map<String, String> macros) {
     List<SystemPrelude> list = built.computeIfAbsent(tc, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
     for (SystemPrelude p : list) {
@@ -119,6 +128,9 @@ final class SystemPreludes {
       }
       if (failures.getOrDefault(tc, 0) >= 2) {
         return new Found(null, "no prelude could be built");
+      }
+      if (!list.isEmpty() && units.size() > SMALL_RUN && 4 * (units.size() - started.get()) < units.size()) {
+        return new Found(null, "too few units left to pay for another prelude");
       }
       long t0 = System.nanoTime();
       SystemPrelude p = build(tc, sysDirs, macros, list);
