@@ -426,11 +426,21 @@ public final class CFrontend {
     IASTTranslationUnit tu;
     long t0 = System.nanoTime();
     try {
-      tu = GCCLanguage.getDefault().getASTTranslationUnit(content, info, provider, null, opts, new NullLogService());
+      try {
+        tu = GCCLanguage.getDefault().getASTTranslationUnit(content, info, provider, null, opts, new NullLogService());
+      } catch (Exception | StackOverflowError e) {
+        if (session == null || !session.used()) {
+          throw e;
+        }
+        tu = null;
+        session.fail("the parser failed with the prelude (" + e.getClass().getSimpleName() + ")");
+      }
       if (session != null && session.used()) {
-        session.check();
-        session.problems(tu.getPreprocessorProblemsCount()
-            + org.eclipse.cdt.internal.core.dom.parser.c.CVisitor.getProblems(tu).length);
+        if (tu != null) {
+          session.check();
+          session.problems(tu.getPreprocessorProblemsCount()
+              + org.eclipse.cdt.internal.core.dom.parser.c.CVisitor.getProblems(tu).length);
+        }
         if (session.fallback() != null) {
           // The prelude cannot be shown to give this unit the parse of the normal path: take that.
           run.fallbacks().add(shown + ": " + session.fallback());

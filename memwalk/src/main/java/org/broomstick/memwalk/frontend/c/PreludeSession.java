@@ -179,6 +179,13 @@ final class PreludeSession {
     }
   }
 
+  /** The parse with the prelude failed as a whole. */
+  void fail(String why) {
+    if (prelude != null && fallback == null) {
+      fallback = why;
+    }
+  }
+
   void problems(int count) {
     if (prelude != null && fallback == null && count > 0) {
       fallback = count + " parse problems with the prelude";
