@@ -120,6 +120,11 @@ final class PreludeSession {
       }
       prelude = found.prelude();
     } else if (!prelude.holds(path)) {
+      if (prelude.readAlone.contains(path)) {
+        // A header gcc rejected in the union: CDT reads it here, with the unit's macros as they
+        // are; its own system includes come back through here. The prelude kept what it uses.
+        return null;
+      }
       return off("a system header outside the prelude: " + path);
     }
     Set<String> files = prelude.reach(path, served);

@@ -54,6 +54,8 @@ final class SystemPrelude {
   private BitSet kept;
   private Map<String, Integer> declaring;
   private final Map<Integer, Chunk> pulledChunks = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Headers gcc rejected in the union, read by a unit itself when it includes one after its first. */
+  final Set<String> readAlone = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private SystemPrelude(Map<String, String> config, Set<String> used, Map<String, Set<String>> usedBy, Set<String> sensitive,
       PreludeText text,
@@ -189,6 +191,7 @@ final class SystemPrelude {
         reexpandable, keptPieces, driverPath.substring(0, driverPath.lastIndexOf('/')));
     sp.kept = kept;
     sp.declaring = declaring;
+    sp.readAlone.addAll(readAlone);
     return sp;
   }
 

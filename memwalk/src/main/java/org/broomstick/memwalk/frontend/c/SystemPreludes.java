@@ -288,6 +288,9 @@ final class SystemPreludes {
       return null;
     }
     List<String> spellings = new ArrayList<>(s.spellings());
+    // Headers gcc rejects in the union (pcre2.h without PCRE2_CODE_UNIT_WIDTH, an internal bits/
+    // header): a unit that includes one later reads it itself, so the prelude must keep what they use.
+    Set<String> dropped = new LinkedHashSet<>();
     Path synth = null;
     try {
       synth = Files.createTempFile("broomstick-prelude", ".c");
@@ -323,14 +326,26 @@ final class SystemPreludes {
         if (out[0] == null || uout[0] == null) {
           // Drop the first header gcc complained about (an internal header that #errors when included
           // alone, …) and try again; units that include it take the normal path.
-          int bad = failingLine(out[1] + "\n" + uout[1], synth.toString());
-          int idx = bad < firstInclude ? -1 : (bad - firstInclude) / 3;
-          if (idx < 0 || idx >= spellings.size()) {
+          // Every top-level include gcc complained about, at once.
+          java.util.TreeSet<Integer> bad = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+          for (int line : failingLines(out[1] + "\n" + uout[1], synth.toString())) {
+            int idx = line < firstInclude ? -1 : (line - firstInclude) / 3;
+            if (idx >= 0 && idx < spellings.size()) {
+              bad.add(idx);
+            }
+          }
+          if (bad.isEmpty()) {
             buildFailures.add("gcc failed: " + firstLines(out[1] + "\n" + uout[1]));
             return null;
           }
-          buildFailures.add("left out <" + spellings.get(idx) + ">: " + firstLines(out[1] + "\n" + uout[1]));
-          spellings.remove(idx);
+          for (int idx : bad) {
+            buildFailures.add("left out <" + spellings.get(idx) + ">");
+            String gone = resolve(spellings.get(idx), searchOrder(tc, sysDirs));
+            if (gone != null) {
+              dropped.add(gone);
+            }
+            spellings.remove(idx);
+          }
           continue;
         }
         // -dU prints each macro where it is first expanded or tested, between linemarkers.
@@ -371,7 +386,18 @@ final class SystemPreludes {
           buildFailures.add(text.unusable);
           return null;
         }
-        SystemPrelude built = SystemPrelude.of(macros, usedNames, usedBy, text, s.roots(), sysDirs.get(0));
+        Set<String> roots = s.roots();
+        if (!dropped.isEmpty()) {
+          roots = new HashSet<>(roots);
+          for (String d : dropped) {
+            var src = cache.get(d);
+            if (src.isPresent()) {
+              PreludeText.identifiers(new String(src.get().chars), 0, roots);
+            }
+          }
+        }
+        SystemPrelude built = SystemPrelude.of(macros, usedNames, usedBy, text, roots, sysDirs.get(0));
+        built.readAlone.addAll(dropped);
         outputs.put(built, key);
         return built;
       }
@@ -429,6 +455,23 @@ final class SystemPreludes {
     return h;
   }
 
+  /** Where {@code <spelling>} resolves: the first of the directories that holds it, or null. */
+  static String resolve(String spelling, List<String> dirs) {
+    for (String d : dirs) {
+      Path p = Path.of(d, spelling).normalize();
+      if (Files.isRegularFile(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private static List<String> searchOrder(Toolchain tc, List<String> sysDirs) {
+    List<String> order = new ArrayList<>(tc.isystem());
+    order.addAll(sysDirs);
+    return order;
+  }
+
   private static int countLines(CharSequence s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
@@ -439,10 +482,14 @@ final class SystemPreludes {
     return n;
   }
 
-  /** The line of the synthetic file that led to gcc's first error ("In file included from F:L" or "F:L:"). */
-  private static int failingLine(String stderr, String synth) {
+  /** The lines of the synthetic file that led to gcc's errors ("In file included from F:L" or "F:L:"). */
+  private static Set<Integer> failingLines(String stderr, String synth) {
+    Set<Integer> out = new HashSet<>();
     Matcher m = Pattern.compile(Pattern.quote(synth) + ":(\\d+)").matcher(stderr);
-    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    while (m.find()) {
+      out.add(Integer.parseInt(m.group(1)));
+    }
+    return out;
   }
 
   /** stdout (null when gcc failed) and stderr. */

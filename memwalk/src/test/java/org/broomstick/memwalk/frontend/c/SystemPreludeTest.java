@@ -195,6 +195,31 @@ class SystemPreludeTest {
   }
 
   @Test
+  void aHeaderGccRejectsInTheUnionIsReadByTheUnitItself() throws IOException {
+    // pcre2.h's pattern: it needs a macro the project defines just before including it.
+    write("sys/first.h", "int first_fn(void);\n");
+    write("sys/needs.h", """
+        #ifndef NEEDS_WIDTH
+        #error "define NEEDS_WIDTH first"
+        #endif
+        #include <first.h>
+        typedef struct { char c[NEEDS_WIDTH]; } needs_t;
+        int needs_fn(needs_t *);
+        """);
+    write("a.c", """
+        #include <first.h>
+        #define NEEDS_WIDTH 8
+        #include <needs.h>
+        needs_t a_needs;
+        int a(void) { return needs_fn(&a_needs) + first_fn(); }
+        """);
+    database("", "a.c");
+    sameAsNormalPath(1);
+    assertThat(globals(load(true))).contains("a_needs=8");
+    assertThat(edges(load(true))).contains("a -> needs_fn", "a -> first_fn");
+  }
+
+  @Test
   void includeNextFromAProjectHeaderTakesTheNormalPath() throws IOException {
     write("sys/wrap.h", "void wrapped(void);\n");
     write("inc/wrap.h", "#include_next <wrap.h>\nvoid extra(void);\n");
