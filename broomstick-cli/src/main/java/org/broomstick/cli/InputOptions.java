@@ -51,6 +51,11 @@ final class InputOptions {
       description = "Compiler asked for system include directories and predefined macros (default: ${DEFAULT-VALUE}).")
   String compiler;
 
+  @Option(names = "--no-prelude",
+      description = "Parse every unit's system headers itself instead of reading them from the system prelude "
+          + "(gcc's preprocessing of the system headers, once per configuration; also -Dbroomstick.prelude=false).")
+  boolean noPrelude;
+
   Map<String, String> defineMap() {
     Map<String, String> m = new LinkedHashMap<>();
     for (String d : defines) {

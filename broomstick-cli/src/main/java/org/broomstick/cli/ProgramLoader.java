@@ -48,7 +48,8 @@ final class ProgramLoader {
             in.threads(),
             Path.of(""),
             in.compiler,
-            bar);
+            bar,
+            !in.noPrelude && CFrontend.Options.preludeByDefault());
     try {
       CFrontend.Result r = CFrontend.load(opts);
       return new Loaded(r.program(), r.stats().units(), r.stats().unitsWithErrors(), r.stats().parseMillis());

@@ -67,7 +67,31 @@ public final class CFrontend {
       int threads,
       Path base,
       String compiler,
-      Progress progress) {
+      Progress progress,
+      boolean prelude) {
+
+    /** As the canonical constructor, with the system prelude as {@link #preludeByDefault()} says. */
+    public Options(
+        List<Path> paths,
+        Path compileCommands,
+        List<Path> includeDirs,
+        Map<String, String> defines,
+        List<Path> suDirs,
+        ServerSpec spec,
+        Path specFile,
+        boolean ilp32,
+        int threads,
+        Path base,
+        String compiler,
+        Progress progress) {
+      this(paths, compileCommands, includeDirs, defines, suDirs, spec, specFile, ilp32, threads, base, compiler, progress,
+          preludeByDefault());
+    }
+
+    /** On unless the system property {@code broomstick.prelude} is {@code false}. */
+    public static boolean preludeByDefault() {
+      return !"false".equals(System.getProperty("broomstick.prelude"));
+    }
 
     public Options {
       paths = List.copyOf(paths);
@@ -94,8 +118,11 @@ public final class CFrontend {
     void unitsDone(int done, int total);
   }
 
-  /** Figures about a run that the benchmark and the JSON {@code stats} report. */
-  public record Stats(int units, int unitsWithErrors, long parseMillis) {}
+  /**
+   * Figures about a run that the benchmark and the JSON {@code stats} report; {@code preludeUnits}:
+   * the units parsed with a system prelude (and not again on the normal path).
+   */
+  public record Stats(int units, int unitsWithErrors, long parseMillis, int preludeUnits) {}
 
   /** The program and the run's figures. */
   public record Result(Program program, Stats stats) {}
@@ -111,8 +138,11 @@ public final class CFrontend {
       CTypeLayout layout,
       Map<String, List<Path>> headersByName,
       Diagnostics diags,
+      SystemPreludes preludes,
       java.util.concurrent.atomic.AtomicLong parseNanos,
-      java.util.concurrent.atomic.AtomicLong extractNanos) {}
+      java.util.concurrent.atomic.AtomicLong extractNanos,
+      AtomicInteger preludeUnits,
+      java.util.Queue<String> fallbacks) {}
 
 
   public static Result load(Options options) {
@@ -139,22 +169,30 @@ public final class CFrontend {
     CTypeLayout layout = new CTypeLayout(options.ilp32() ? DataModel.ILP32 : DataModel.LP64);
 
     // Time spent in CDT and in extraction, summed over threads, for -Dbroomstick.timing.
-    Run run = new Run(options, display, cache, probe, layout, headersByName, diags,
-        new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong());
+    SystemPreludes preludes = options.prelude() ? new SystemPreludes(cache, options.compiler(), units, systemDirs(units, probe)) : null;
+    Run run = new Run(options, display, cache, probe, layout, headersByName, diags, preludes,
+        new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new AtomicInteger(),
+        new java.util.concurrent.ConcurrentLinkedQueue<>());
     List<UnitFacts> facts = parseAll(units, run);
     Program program = link(facts, options, display, diags);
     int withErrors = (int) facts.stream().filter(UnitFacts::hadErrors).count();
     if (Boolean.getBoolean("broomstick.timing")) {
       System.err.printf("timing: cdt %d ms, extract %d ms (summed over threads), link %d ms%n",
           run.parseNanos().get() / 1_000_000, run.extractNanos().get() / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+      if (preludes != null) {
+        System.err.printf("prelude: %d built in %d ms (gcc %d ms); %d of %d units parsed with one, %d parsed again on the normal path%n",
+            preludes.built(), preludes.buildMillis(), preludes.gccMillis(), run.preludeUnits().get(), units.size(), run.fallbacks().stream().filter(f -> !f.contains(": (no prelude) ")).count());
+        run.fallbacks().forEach(f -> System.err.println("  normal path: " + f));
+        preludes.buildFailures.forEach(f -> System.err.println("  prelude build: " + f));
+      }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    return new Result(program, new Stats(units.size(), withErrors, millis));
+    return new Result(program, new Stats(units.size(), withErrors, millis, run.preludeUnits().get()));
   }
 
   private static Options withSpec(Options o, ServerSpec spec) {
     return new Options(o.paths(), o.compileCommands(), o.includeDirs(), o.defines(), o.suDirs(), spec, null,
-        o.ilp32(), o.threads(), o.base(), o.compiler(), o.progress());
+        o.ilp32(), o.threads(), o.base(), o.compiler(), o.progress(), o.prelude());
   }
 
   // ------------------------------------------------------------------ inputs
@@ -375,20 +413,52 @@ public final class CFrontend {
         cache.get(u.file().toString())
             .orElseThrow(() -> new InputException(Diagnostic.error(SourceLocation.ofFile(shown), "input.unreadable", "file cannot be read")));
     FileContent content = FileContent.create(u.file().toString(), true, src.chars);
-    CachingContentProvider provider = new CachingContentProvider(cache, run.headersByName());
+    Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
+    systemDirs.addAll(u.systemIncludes());
+    if (run.preludes() != null) {
+      run.preludes().unitStarted();
+    }
+    PreludeSession session = preludeSession(u, sys, systemDirs, run);
+    CachingContentProvider provider = new CachingContentProvider(cache, run.headersByName(), session);
     int opts =
         ILanguage.OPTION_NO_IMAGE_LOCATIONS
             | ILanguage.OPTION_SKIP_TRIVIAL_EXPRESSIONS_IN_AGGREGATE_INITIALIZERS;
     IASTTranslationUnit tu;
     long t0 = System.nanoTime();
     try {
-      tu = GCCLanguage.getDefault().getASTTranslationUnit(content, info, provider, null, opts, new NullLogService());
+      try {
+        tu = GCCLanguage.getDefault().getASTTranslationUnit(content, info, provider, null, opts, new NullLogService());
+      } catch (Exception | StackOverflowError e) {
+        if (session == null || !session.used()) {
+          throw e;
+        }
+        tu = null;
+        session.fail("the parser failed with the prelude (" + e.getClass().getSimpleName() + ")");
+      }
+      if (session != null && session.used()) {
+        if (tu != null) {
+          session.check();
+          session.problems(tu.getPreprocessorProblemsCount()
+              + org.eclipse.cdt.internal.core.dom.parser.c.CVisitor.getProblems(tu).length);
+        }
+        if (session.fallback() != null) {
+          // The prelude cannot be shown to give this unit the parse of the normal path: take that.
+          run.fallbacks().add(shown + ": " + session.fallback());
+          FileContent again = FileContent.create(u.file().toString(), true, src.chars);
+          provider = new CachingContentProvider(cache, run.headersByName());
+          tu = GCCLanguage.getDefault().getASTTranslationUnit(again, info, provider, null, opts, new NullLogService());
+        } else {
+          run.preludeUnits().incrementAndGet();
+        }
+      } else if (session != null && session.offReason() != null) {
+        run.fallbacks().add(shown + ": (no prelude) " + session.offReason());
+      } else if (session != null) {
+        run.fallbacks().add(shown + ": (no prelude) no system include");
+      }
     } catch (Exception | StackOverflowError e) {
       diags.error(SourceLocation.ofFile(shown), "parse.crash", "the parser failed on this unit (" + e.getClass().getSimpleName() + "); unit skipped");
       return emptyFacts(shown);
     }
-    Set<String> systemDirs = new LinkedHashSet<>(sys.systemIncludes());
-    systemDirs.addAll(u.systemIncludes());
     Set<String> fixedExprs = new LinkedHashSet<>();
     for (ServerSpec.AllocFunction m : o.spec().mallocs().values()) {
       if (m.fixedSize() != null) {
@@ -407,6 +477,37 @@ public final class CFrontend {
     run.extractNanos().addAndGet(System.nanoTime() - t1);
     diags.addAll(f.diagnostics());
     return f;
+  }
+
+  /** Every system include directory of the run's units (the compiler's and -isystem). */
+  private static Set<String> systemDirs(List<UnitConfig> units, GccProbe probe) {
+    Set<String> dirs = new LinkedHashSet<>();
+    for (UnitConfig u : units) {
+      dirs.addAll(probe.probe(u.probeFlags()).systemIncludes());
+      dirs.addAll(u.systemIncludes());
+    }
+    return dirs;
+  }
+
+  /**
+   * A unit's parse with the run's system prelude, or null when the unit takes the normal path from
+   * the start: preludes off, the compiler unknown, {@code -nostdinc}, or an {@code -include} that is
+   * not one of the project's files.
+   */
+  private static PreludeSession preludeSession(UnitConfig u, GccProbe.Result sys, Set<String> systemDirs, Run run) {
+    SystemPreludes preludes = run.preludes();
+    if (preludes == null || sys.failure() != null || sys.systemIncludes().isEmpty() || u.probeFlags().contains("-nostdinc")
+        || preludes.failure() != null) {
+      return null;
+    }
+    for (String f : u.forcedIncludes()) {
+      Path p = u.directory().resolve(f).normalize();
+      if (preludes.projectFile(p.toString()) == null) {
+        return null;
+      }
+    }
+    return new PreludeSession(
+        preludes, new SystemPreludes.Toolchain(u.probeFlags(), u.systemIncludes()), List.copyOf(systemDirs), u.file().toString());
   }
 
   /**

@@ -26,8 +26,16 @@ final class CachingContentProvider extends InternalFileContentProvider {
   private final java.util.Set<String> served = new java.util.LinkedHashSet<>();
   private final List<HeuristicInclude> heuristic = new java.util.ArrayList<>();
 
+  // The unit's parse with a system prelude, or null.
+  private final PreludeSession prelude;
+
   CachingContentProvider(SourceCache cache, Map<String, List<Path>> headersByName) {
+    this(cache, headersByName, null);
+  }
+
+  CachingContentProvider(SourceCache cache, Map<String, List<Path>> headersByName, PreludeSession prelude) {
     this.cache = cache;
+    this.prelude = prelude;
     setIncludeResolutionHeuristics(
         (include, currentFile) -> {
           String name = Path.of(include).getFileName().toString();
@@ -60,11 +68,22 @@ final class CachingContentProvider extends InternalFileContentProvider {
 
   @Override
   public boolean getInclusionExists(String path) {
+    if (prelude != null && prelude.provides(path)) {
+      return true;
+    }
     return cache.exists(path);
   }
 
   @Override
   public InternalFileContent getContentForInclusion(String path, IMacroDictionary macros) {
+    // CDT asks for the header in each include directory in turn: only a file that exists (or one
+    // of the prelude's own) is an inclusion the prelude session has to see.
+    if (prelude != null && (prelude.provides(path) || cache.exists(path))) {
+      InternalFileContent c = prelude.content(path, macros);
+      if (c != null) {
+        return c;
+      }
+    }
     Optional<SourceCache.Source> src = cache.get(path);
     if (src.isEmpty()) {
       return null;
