@@ -25,8 +25,8 @@ for r in $(seq 1 "$rounds"); do
     for side in gcc off on; do
       case $side in
         gcc) cmd=(python3 bench/scg/units.py gcc "$db" 2) ;;
-        off) cmd=(bin/broomstick scg -q --compile-commands "$db" --format json -o "$out/$n.off.json" --no-prelude) ;;
-        on) cmd=(bin/broomstick scg -q --compile-commands "$db" --format json -o "$out/$n.on.json") ;;
+        off) cmd=(bin/broomstick scg -q --compile-commands "$db" --format json -o "$out/$n.off.json" --prelude off) ;;
+        on) cmd=(bin/broomstick scg -q --compile-commands "$db" --format json -o "$out/$n.on.json" --prelude on) ;;
       esac
       /usr/bin/time -o "$out/time" -f '%U %S %e' "${cmd[@]}" >/dev/null 2>"$out/$n.$side.err"
       read -r u s w < <(tail -1 "$out/time")

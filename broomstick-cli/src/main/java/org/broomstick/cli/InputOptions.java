@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.broomstick.memwalk.frontend.c.CFrontend;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -51,10 +52,24 @@ final class InputOptions {
       description = "Compiler asked for system include directories and predefined macros (default: ${DEFAULT-VALUE}).")
   String compiler;
 
-  @Option(names = "--no-prelude",
-      description = "Parse every unit's system headers itself instead of reading them from the system prelude "
-          + "(gcc's preprocessing of the system headers, once per configuration; also -Dbroomstick.prelude=false).")
-  boolean noPrelude;
+  @Option(names = "--prelude", paramLabel = "auto|on|off", converter = PreludeConverter.class,
+      description = "Whether units read their system headers from the system prelude (gcc's preprocessing of "
+          + "the system headers, once per configuration): auto (the default) when the run has at least "
+          + CFrontend.Prelude.MIN_UNITS + " units, on, or off (also -Dbroomstick.prelude=on|off).")
+  CFrontend.Prelude prelude;
+
+  /** auto, on, off in any case. */
+  static final class PreludeConverter implements picocli.CommandLine.ITypeConverter<CFrontend.Prelude> {
+    @Override
+    public CFrontend.Prelude convert(String value) {
+      return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "auto" -> CFrontend.Prelude.AUTO;
+        case "on" -> CFrontend.Prelude.ON;
+        case "off" -> CFrontend.Prelude.OFF;
+        default -> throw new picocli.CommandLine.TypeConversionException("expected auto, on or off, not '" + value + "'");
+      };
+    }
+  }
 
   Map<String, String> defineMap() {
     Map<String, String> m = new LinkedHashMap<>();

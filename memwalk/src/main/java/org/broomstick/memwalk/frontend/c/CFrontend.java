@@ -55,6 +55,41 @@ import org.eclipse.cdt.core.parser.NullLogService;
 public final class CFrontend {
 
   /** Everything the frontend needs to know about a run. */
+  /**
+   * Whether units read their system headers from a system prelude: {@code AUTO} (the default) when
+   * the run has at least {@link #MIN_UNITS} units, {@code ON} always, {@code OFF} never.
+   *
+   * <p>Why a threshold: a prelude costs a fixed ≈ 1.2 s of CPU per configuration (gcc's
+   * preprocessing of the union of the system headers, about 0.5 s, and reading its output) and
+   * saves each unit most of its system-header parse. Measured (bench/scg/README.md, CPU seconds
+   * without → with): memcached, 29 units, 2.4 → 3.9 (a loss: 2–3 configurations and headers under
+   * inactive {@code #if}s such as {@code <immintrin.h>}); libevent, 67 units, 6.9 → 4.9; nginx,
+   * 120 units, 10.3 → 8.8. 48 sits between the loss and the gains.
+   */
+  public enum Prelude {
+    AUTO,
+    ON,
+    OFF;
+
+    /** Runs with fewer units than this take the normal path under {@code AUTO}. */
+    public static final int MIN_UNITS = 48;
+
+    /** From the system property {@code broomstick.prelude}: {@code on}/{@code true}, {@code off}/{@code false}, else AUTO. */
+    public static Prelude byDefault() {
+      String v = System.getProperty("broomstick.prelude", "").trim().toLowerCase(java.util.Locale.ROOT);
+      return switch (v) {
+        case "on", "true" -> ON;
+        case "off", "false" -> OFF;
+        default -> AUTO;
+      };
+    }
+
+    /** Whether a run of {@code units} translation units uses the prelude. */
+    public boolean use(int units) {
+      return this == ON || (this == AUTO && units >= MIN_UNITS);
+    }
+  }
+
   public record Options(
       List<Path> paths,
       Path compileCommands,
@@ -68,7 +103,7 @@ public final class CFrontend {
       Path base,
       String compiler,
       Progress progress,
-      boolean prelude) {
+      Prelude prelude) {
 
     /** As the canonical constructor, with the system prelude as {@link #preludeByDefault()} says. */
     public Options(
@@ -88,9 +123,9 @@ public final class CFrontend {
           preludeByDefault());
     }
 
-    /** On unless the system property {@code broomstick.prelude} is {@code false}. */
-    public static boolean preludeByDefault() {
-      return !"false".equals(System.getProperty("broomstick.prelude"));
+    /** {@link Prelude#byDefault()}. */
+    public static Prelude preludeByDefault() {
+      return Prelude.byDefault();
     }
 
     public Options {
@@ -169,7 +204,7 @@ public final class CFrontend {
     CTypeLayout layout = new CTypeLayout(options.ilp32() ? DataModel.ILP32 : DataModel.LP64);
 
     // Time spent in CDT and in extraction, summed over threads, for -Dbroomstick.timing.
-    SystemPreludes preludes = options.prelude() ? new SystemPreludes(cache, options.compiler(), units, systemDirs(units, probe)) : null;
+    SystemPreludes preludes = options.prelude().use(units.size()) ? new SystemPreludes(cache, options.compiler(), units, systemDirs(units, probe)) : null;
     Run run = new Run(options, display, cache, probe, layout, headersByName, diags, preludes,
         new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new AtomicInteger(),
         new java.util.concurrent.ConcurrentLinkedQueue<>());

@@ -40,7 +40,8 @@ class SystemPreludeTest {
   // builds the prelude takes the normal path instead of waiting.
   private CFrontend.Result load(boolean prelude) {
     return CFrontend.load(new CFrontend.Options(List.of(), dir.resolve("compile_commands.json"), List.of(), Map.of(),
-        List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, prelude));
+        List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null,
+        prelude ? CFrontend.Prelude.ON : CFrontend.Prelude.OFF));
   }
 
   private void write(String path, String text) throws IOException {
@@ -238,18 +239,33 @@ class SystemPreludeTest {
   }
 
   @Test
-  void theSystemPropertyTurnsThePreludeOff() {
+  void theSystemPropertyChoosesThePrelude() {
     String old = System.getProperty("broomstick.prelude");
     try {
       System.setProperty("broomstick.prelude", "false");
-      assertThat(CFrontend.Options.of(List.of(dir)).prelude()).isFalse();
+      assertThat(CFrontend.Options.of(List.of(dir)).prelude()).isEqualTo(CFrontend.Prelude.OFF);
+      System.setProperty("broomstick.prelude", "on");
+      assertThat(CFrontend.Options.of(List.of(dir)).prelude()).isEqualTo(CFrontend.Prelude.ON);
       System.clearProperty("broomstick.prelude");
-      assertThat(CFrontend.Options.of(List.of(dir)).prelude()).isTrue();
+      assertThat(CFrontend.Options.of(List.of(dir)).prelude()).isEqualTo(CFrontend.Prelude.AUTO);
     } finally {
       if (old != null) {
         System.setProperty("broomstick.prelude", old);
       }
     }
+  }
+
+  @Test
+  void aRunOfFewUnitsTakesTheNormalPathUnlessThePreludeIsOn() throws IOException {
+    write("sys/api.h", "int api(int);\n");
+    write("a.c", "#include <api.h>\nint a(int v) { return api(v); }\n");
+    database("", "a.c");
+    CFrontend.Result auto = CFrontend.load(new CFrontend.Options(List.of(), dir.resolve("compile_commands.json"), List.of(), Map.of(),
+        List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, CFrontend.Prelude.AUTO));
+    assertThat(auto.stats().preludeUnits()).as("1 unit < %d under auto", CFrontend.Prelude.MIN_UNITS).isZero();
+    assertThat(load(true).stats().preludeUnits()).isEqualTo(1);
+    assertThat(CFrontend.Prelude.AUTO.use(CFrontend.Prelude.MIN_UNITS - 1)).isFalse();
+    assertThat(CFrontend.Prelude.AUTO.use(CFrontend.Prelude.MIN_UNITS)).isTrue();
   }
 
   @Test
