@@ -3,10 +3,6 @@ package org.broomstick.stingygen.ilp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
-import org.broomstick.stingygen.StingygenException;
-import org.broomstick.stingygen.cache.CacheGeometry;
-import org.broomstick.stingygen.layout.Workload;
-import org.broomstick.stingygen.report.Report;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,20 +23,8 @@ public class LevelBoundTest {
     int bounded = 0;
     for (int c = 0; c < CASES; c++) {
       long seed = BASE_SEED * 1000 + 700 + c;
-      SplittableRandom rnd = new SplittableRandom(seed);
-      SizingProblem p;
-      int objects;
-      int stages;
-      long cache;
-      boolean strict;
-      do {
-        objects = 20 + rnd.nextInt(61);
-        stages = 6 + rnd.nextInt(25);
-        cache = 1024L * (64 + 16 * rnd.nextInt(7));
-        strict = rnd.nextInt(4) == 0;
-        Report r = SizingBench.generate(objects, stages, rnd.nextLong());
-        p = SizingProblem.of(Workload.of(r, new CacheGeometry(cache, 64, "test"), null, null), r, strict);
-      } while (infeasible(p));
+      MediumReports.Drawn d = MediumReports.draw(new SplittableRandom(seed));
+      SizingProblem p = d.problem();
       int[] greedy = Greedy.solve(p, 1_000_000_000L);
       Sizing alone = CpSatModel.solve(p, greedy, 60, 1, false, false);
       assertThat(alone.status()).as("seed %d: CP-SAT alone", seed).isEqualTo(Sizing.Status.OPTIMAL);
@@ -65,8 +49,8 @@ public class LevelBoundTest {
       }
 
       Sizing with = CpSatModel.solve(p, greedy, 60, 1, false, true);
-      System.out.printf("seed %d: %d objects, %d stages, cache %d%s: optimum %d, split %s (nested: %s); with the split: %s%n",
-          seed, objects, stages, cache, strict ? " strict" : "", optimum, lb == null ? "none" : lb.lowerBound(), nested, with.detail());
+      System.out.printf("seed %d: %s: optimum %d, split %s (nested: %s); with the split: %s%n",
+          seed, d.describe(), optimum, lb == null ? "none" : lb.lowerBound(), nested, with.detail());
       assertThat(with.status()).as("seed %d: with the split", seed).isEqualTo(Sizing.Status.OPTIMAL);
       assertThat(CpSatModel.scaled(p, toArray(with), k)).as("seed %d: with the split", seed).isEqualTo(optimum);
       assertThat(p.feasible(toArray(with))).as("seed %d", seed).isTrue();
@@ -77,15 +61,6 @@ public class LevelBoundTest {
     System.out.printf("level split: a bound on %d of %d reports, proven optimal by it alone on %d%n", bounded, CASES, proven);
     // the split must carry its weight on this family (it proves the pipeline reports of the benchmark)
     assertThat(proven).as("reports the split proved by itself").isPositive();
-  }
-
-  private static boolean infeasible(SizingProblem p) {
-    try {
-      Sizer.explainInfeasibility(p);
-      return false;
-    } catch (StingygenException e) {
-      return true;
-    }
   }
 
   private static int[] toArray(Sizing s) {

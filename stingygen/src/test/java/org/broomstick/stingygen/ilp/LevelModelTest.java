@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.broomstick.stingygen.StingygenException;
-import org.broomstick.stingygen.cache.CacheGeometry;
-import org.broomstick.stingygen.layout.Workload;
-import org.broomstick.stingygen.report.Report;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,30 +30,13 @@ public class LevelModelTest {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void levelFormHasTheRegionFormsOptimum(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    // draws until the program is feasible (the generator knows nothing of the cache size), so that
-    // every case compares two optima
-    int objects;
-    int stages;
-    long cache;
-    boolean strict;
-    SizingProblem p;
-    int draws = 0;
-    do {
-      draws++;
-      objects = 20 + rnd.nextInt(61);
-      stages = 6 + rnd.nextInt(25);
-      // the generator's stack and globals take 24 KiB of the cache
-      cache = 1024L * (64 + 16 * rnd.nextInt(7));
-      strict = rnd.nextInt(4) == 0;
-      Report r = SizingBench.generate(objects, stages, rnd.nextLong());
-      p = SizingProblem.of(Workload.of(r, new CacheGeometry(cache, 64, "test"), null, null), r, strict);
-    } while (infeasible(p));
+    MediumReports.Drawn d = MediumReports.draw(new SplittableRandom(seed));
+    SizingProblem p = d.problem();
     int[] greedy = Greedy.solve(p, 1_000_000_000L);
     Sizing region = CpSatModel.solve(p, greedy, 60, 1, false, false); // CP-SAT on the region form, without the level split
     Sizing levels = CpSatModel.solve(p, greedy, 60, 1, true);
-    System.out.printf("seed %d (draw %d): %d objects, %d stages, cache %d%s: region %s %.9g (%s); levels %s %.9g (%s)%n",
-        seed, draws, objects, stages, cache, strict ? " strict" : "", region.status(), region.objective(), region.detail(),
+    System.out.printf("seed %d (draw %d): %s: region %s %.9g (%s); levels %s %.9g (%s)%n",
+        seed, d.draws(), d.describe(), region.status(), region.objective(), region.detail(),
         levels.status(), levels.objective(), levels.detail());
     assertThat(levels.detail()).as("seed %d", seed).contains("level form");
     assertThat(region.detail()).as("seed %d", seed).contains("region form");
@@ -70,15 +49,6 @@ public class LevelModelTest {
     assertThat(levels.objective()).as("seed %d", seed).isCloseTo(region.objective(), within(slack));
     assertThat(p.feasible(toArray(levels.counts()))).as("seed %d", seed).isTrue();
     assertThat(p.feasible(toArray(region.counts()))).as("seed %d", seed).isTrue();
-  }
-
-  private static boolean infeasible(SizingProblem p) {
-    try {
-      Sizer.explainInfeasibility(p);
-      return false;
-    } catch (StingygenException e) {
-      return true;
-    }
   }
 
   private static int[] toArray(List<Integer> counts) {
