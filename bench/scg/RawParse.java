@@ -58,7 +58,7 @@ public final class RawParse {
         long c0 = cpu();
         long t0 = System.nanoTime();
         CFrontend.Options o = new CFrontend.Options(List.of(), db, List.of(), Map.of(), List.of(), null, null, false,
-            threads, Path.of(""), "gcc", null);
+            threads, Path.of(""), "gcc", null, null);
         CFrontend.Result res = CFrontend.load(o);
         System.out.printf("round %d front %4d ms wall %5d ms cpu  (%d units, %d functions)%n",
             r, (System.nanoTime() - t0) / 1_000_000, (cpu() - c0) / 1_000_000, res.stats().units(),

@@ -49,7 +49,7 @@ final class ProgramLoader {
             Path.of(""),
             in.compiler,
             bar,
-            in.prelude != null ? in.prelude : CFrontend.Prelude.byDefault());
+            in.prelude); // null: CFrontend.Prelude.byDefault()
     try {
       CFrontend.Result r = CFrontend.load(opts);
       return new Loaded(r.program(), r.stats().units(), r.stats().unitsWithErrors(), r.stats().parseMillis());

@@ -22,7 +22,7 @@ class MemwalkTest {
   private Report analyse(String code, long threshold) throws Exception {
     Files.writeString(dir.resolve("s.c"), code);
     var r = CFrontend.load(new CFrontend.Options(
-        List.of(dir), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null));
+        List.of(dir), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, null));
     return Memwalk.analyse(r.program(), new Memwalk.Options(null, threshold));
   }
 

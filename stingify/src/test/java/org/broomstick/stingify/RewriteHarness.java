@@ -88,7 +88,7 @@ final class RewriteHarness {
       Files.writeString(specFile, spec);
     }
     var r = CFrontend.load(new CFrontend.Options(
-        List.of(d.resolve("s.c")), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, specFile, false, 1, d, "gcc", null));
+        List.of(d.resolve("s.c")), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, specFile, false, 1, d, "gcc", null, null));
     Report report = Memwalk.analyse(r.program(), Memwalk.Options.DEFAULTS);
     StringWriter w = new StringWriter();
     ReportJson.write(report, d.toString(), Map.of(), w);

@@ -38,7 +38,7 @@ class TaskLivenessTest {
     String driver = code.contains("void start(") ? "void driver(struct task *t) { queue(t, start); }\n" : "";
     Files.writeString(dir.resolve("s.c"), IFACE + code + driver);
     var r = CFrontend.load(new CFrontend.Options(
-        List.of(dir), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null));
+        List.of(dir), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, null));
     program = r.program();
     PointsTo pt = Andersen.analyse(program);
     var g = CallGraphBuilder.build(program, pt);
@@ -268,7 +268,7 @@ class TaskLivenessTest {
     Path example = Path.of("../examples/c/pipeline").toAbsolutePath().normalize();
     var r = CFrontend.load(new CFrontend.Options(
         List.of(example), null, List.of(example.resolve("../../../include").normalize()), Map.of(), List.of(),
-        ServerSpec.EMPTY, null, false, 1, example, "gcc", null));
+        ServerSpec.EMPTY, null, false, 1, example, "gcc", null, null));
     program = r.program();
     PointsTo pt = Andersen.analyse(program);
     Liveness l = TaskLiveness.analyse(StageDiscovery.discover(CallGraphBuilder.build(program, pt), null), pt);

@@ -32,7 +32,7 @@ class StageDiscoveryTest {
   private StageGraph stages(String code, String entry) throws Exception {
     Files.writeString(dir.resolve("s.c"), code);
     var r = CFrontend.load(new CFrontend.Options(
-        List.of(dir), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null));
+        List.of(dir), null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, null));
     var g = CallGraphBuilder.build(r.program(), Andersen.analyse(r.program()));
     return StageDiscovery.discover(g, entry);
   }
@@ -42,7 +42,7 @@ class StageDiscoveryTest {
     Path example = Path.of("../examples/c/pipeline").toAbsolutePath().normalize();
     var r = CFrontend.load(new CFrontend.Options(
         List.of(example), null, List.of(example.resolve("../../../include").normalize()), Map.of(), List.of(),
-        ServerSpec.EMPTY, null, false, 1, example, "gcc", null));
+        ServerSpec.EMPTY, null, false, 1, example, "gcc", null, null));
     var g = CallGraphBuilder.build(r.program(), Andersen.analyse(r.program()));
     StageGraph sg = StageDiscovery.discover(g, null);
     Map<String, Stage> byId = sg.stagesById();

@@ -142,7 +142,7 @@ class DynamicValidationTest {
     Path dir = EXAMPLES.resolve(example);
     var r = org.broomstick.memwalk.frontend.c.CFrontend.load(new org.broomstick.memwalk.frontend.c.CFrontend.Options(
         List.of(dir.resolve(example + ".c")), null, List.of(EXAMPLES.resolve("../../include").normalize()), Map.of(),
-        List.of(), org.broomstick.memwalk.spec.ServerSpec.EMPTY, null, false, 1, dir, "gcc", null));
+        List.of(), org.broomstick.memwalk.spec.ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, null));
     var report = org.broomstick.memwalk.Memwalk.analyse(r.program(), org.broomstick.memwalk.Memwalk.Options.DEFAULTS);
     Map<String, String> entry = new HashMap<>();
     report.stages().stages().forEach(s -> entry.put(s.id(), s.entry()));

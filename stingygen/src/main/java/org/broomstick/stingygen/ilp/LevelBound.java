@@ -133,7 +133,6 @@ final class LevelBound {
     final long[] stageWeight;
     final long free; // weight of eligible signatures with no costing region
     final long fullCost;
-    final long fullValue;
     final TreeMap<Long, long[]> known = new TreeMap<>(); // budget -> {value, actual cost, set}
     final long[] indivCost; // each signature's own regions' cost, ascending
     final long[] indivCum; // the weight of the signatures up to each
@@ -150,7 +149,6 @@ final class LevelBound {
         value += stageWeight[i];
       }
       this.fullCost = cost(all);
-      this.fullValue = value;
       Integer[] order = new Integer[stageMask.length];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;

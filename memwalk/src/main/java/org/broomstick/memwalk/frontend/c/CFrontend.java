@@ -90,6 +90,10 @@ public final class CFrontend {
     }
   }
 
+  /**
+   * What a run reads and how. A null {@code spec}, {@code compiler}, {@code progress} or {@code
+   * prelude} takes its default ({@link Prelude#byDefault()} for the prelude).
+   */
   public record Options(
       List<Path> paths,
       Path compileCommands,
@@ -105,29 +109,6 @@ public final class CFrontend {
       Progress progress,
       Prelude prelude) {
 
-    /** As the canonical constructor, with the system prelude as {@link #preludeByDefault()} says. */
-    public Options(
-        List<Path> paths,
-        Path compileCommands,
-        List<Path> includeDirs,
-        Map<String, String> defines,
-        List<Path> suDirs,
-        ServerSpec spec,
-        Path specFile,
-        boolean ilp32,
-        int threads,
-        Path base,
-        String compiler,
-        Progress progress) {
-      this(paths, compileCommands, includeDirs, defines, suDirs, spec, specFile, ilp32, threads, base, compiler, progress,
-          preludeByDefault());
-    }
-
-    /** {@link Prelude#byDefault()}. */
-    public static Prelude preludeByDefault() {
-      return Prelude.byDefault();
-    }
-
     public Options {
       paths = List.copyOf(paths);
       includeDirs = List.copyOf(includeDirs);
@@ -137,12 +118,13 @@ public final class CFrontend {
       threads = Math.max(1, threads);
       compiler = compiler == null ? "gcc" : compiler;
       progress = progress == null ? Progress.NONE : progress;
+      prelude = prelude == null ? Prelude.byDefault() : prelude;
     }
 
     public static Options of(List<Path> paths) {
       return new Options(
           paths, null, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false,
-          Runtime.getRuntime().availableProcessors(), Path.of(""), "gcc", Progress.NONE);
+          Runtime.getRuntime().availableProcessors(), Path.of(""), "gcc", Progress.NONE, null);
     }
   }
 

@@ -90,7 +90,7 @@ final class CFixture {
     CFrontend.Options o =
         new CFrontend.Options(
             List.of(dir), null, List.of(), defs, List.of(), spec,
-            specFile == null ? null : dir.resolve(specFile), ilp32, 2, dir, "gcc", null);
+            specFile == null ? null : dir.resolve(specFile), ilp32, 2, dir, "gcc", null, null);
     result = CFrontend.load(o);
     pointsTo = Andersen.analyse(result.program());
     graph = CallGraphBuilder.build(result.program(), pointsTo);

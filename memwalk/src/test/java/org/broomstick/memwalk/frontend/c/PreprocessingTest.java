@@ -25,7 +25,7 @@ class PreprocessingTest {
 
   private CFrontend.Result load(Path compileCommands, List<Path> paths) {
     return CFrontend.load(
-        new CFrontend.Options(paths, compileCommands, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 2, dir, "gcc", null));
+        new CFrontend.Options(paths, compileCommands, List.of(), Map.of(), List.of(), ServerSpec.EMPTY, null, false, 2, dir, "gcc", null, null));
   }
 
   private java.util.Set<String> edges(CFrontend.Result r) {

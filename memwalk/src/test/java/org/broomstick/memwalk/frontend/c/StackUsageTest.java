@@ -29,7 +29,7 @@ class StackUsageTest {
   private Map<String, Function> load(List<Path> su) throws IOException {
     Files.writeString(dir.resolve("f.c"), SOURCE);
     var r = CFrontend.load(new CFrontend.Options(
-        List.of(dir.resolve("f.c")), null, List.of(), Map.of(), su, ServerSpec.EMPTY, null, false, 1, dir, "gcc", null));
+        List.of(dir.resolve("f.c")), null, List.of(), Map.of(), su, ServerSpec.EMPTY, null, false, 1, dir, "gcc", null, null));
     return r.program().functionsById();
   }
 
