@@ -103,9 +103,10 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
               f"order rotated), medians with [min..max]. Cap K = {cap} (the plan's admission line in "
               f"memory-map.txt). best-capped = {best} + `--max-conns {cap}`" +
               (f" (pilot at 1024 tasks: " + ", ".join(f"{a} {v / 1000:.0f}k" for a, v in pilot.items()) + ")"
-               if pilot else "") + f". Misses per request: {miss_source} (D1 = L2, LL = L3, "
-              f"difference of two request counts; in-process deterministic; loopback: the server's user space "
-              f"only, the kernel is not simulated)"
+               if pilot else "") + f". Misses per request: {machine.get('miss_counter', miss_source + ' (D1 = L2, LL = L3')}, "
+              f"difference of two request counts; " +
+              ("in-process deterministic; loopback: the server's user space only, the kernel is not simulated)"
+               if miss_source == "cachegrind" else "the server's user space only)")
               + (f", taken from the earlier run {machine['misses_from']} of the same build" if machine.get("misses_from") else "")
               + ".\n")
         md.append("malloc really provided by (bench/payoff/build/whichmalloc under each LD_PRELOAD):\n\n```\n" +
@@ -204,7 +205,8 @@ def write(out, runs, misses, modes, sizes, concs, variants, general, cap, best, 
             axes[0].set_title(f"throughput, {mode}, {size} responses")
             if have_miss:
                 axes[1].set_ylabel(f"L2 data misses per request ({miss_source})")
-                axes[1].set_title("L2 misses (L2 = cachegrind D1)")
+                axes[1].set_title("L2 misses (L2 = cachegrind D1)" if miss_source == "cachegrind" else
+                                  "L2 misses (hardware counters, user space)")
             elif two:
                 axes[1].set_ylabel(panel2[1] + ", median")
                 axes[1].set_title(panel2[1])
