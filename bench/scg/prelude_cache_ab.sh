@@ -23,15 +23,17 @@ dbs=${PRELUDE_AB_DBS:-/tmp/bw}
 read -r -a sides <<<"${PRELUDE_AB_SIDES:-gcc off cold warm}"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-export BROOMSTICK_CACHE_DIR="$out/cache"
+# Two caches: the cold side's, emptied before each of its runs, and the warm side's, kept.
+cold_cache="$out/cold-cache"
+warm_cache="$out/warm-cache"
 bin/broomstick --version >/dev/null   # builds the jar and its AOT cache before timing
 scg() { # codebase side json: the command line
   printf '%s\n' bin/broomstick scg -q --compile-commands "$dbs/$1.compile_commands.json" --format json -o "$3" \
     --prelude "$([[ $2 == off ]] && echo off || echo on)"
 }
-for n in "${codebases[@]}"; do # the warm side's first round needs an entry
+for n in "${codebases[@]}"; do # the warm side's entries: a run stores what it built, the next what it still missed
   mapfile -t cmd < <(scg "$n" warm "$out/prime.json")
-  "${cmd[@]}" >/dev/null 2>&1 || true
+  for _ in 1 2; do BROOMSTICK_CACHE_DIR="$warm_cache" "${cmd[@]}" >/dev/null 2>&1 || true; done
 done
 printf '%-10s %-6s %-6s %8s %8s\n' codebase round side cpu_s wall_s | tee "$out/table"
 for r in $(seq 1 "$rounds"); do
@@ -39,9 +41,11 @@ for r in $(seq 1 "$rounds"); do
     for side in "${sides[@]}"; do
       case $side in
         gcc) cmd=(python3 bench/scg/units.py gcc "$dbs/$n.compile_commands.json" 2) ;;
-        cold) rm -rf "$BROOMSTICK_CACHE_DIR"; mapfile -t cmd < <(scg "$n" cold "$out/$n.cold.json") ;;
+        cold) rm -rf "$cold_cache"; mapfile -t cmd < <(scg "$n" cold "$out/$n.cold.json") ;;
         *) mapfile -t cmd < <(scg "$n" "$side" "$out/$n.$side.json") ;;
       esac
+      export BROOMSTICK_CACHE_DIR="$warm_cache"
+      [[ $side != cold ]] || export BROOMSTICK_CACHE_DIR="$cold_cache"
       /usr/bin/time -o "$out/time" -f '%U %S %e' "${cmd[@]}" >/dev/null 2>"$out/$n.$side.err" || {
         echo "$n $side failed:"; head -5 "$out/$n.$side.err"; exit 1; }
       read -r u s w < <(tail -1 "$out/time")
@@ -73,7 +77,8 @@ done
 if [[ -n "${PRELUDE_AB_PHASES:-}" ]]; then
   for n in "${codebases[@]}"; do
     for side in cold warm; do
-      [[ $side == cold ]] && rm -rf "$BROOMSTICK_CACHE_DIR"
+      export BROOMSTICK_CACHE_DIR="$warm_cache"
+      [[ $side != cold ]] || { rm -rf "$cold_cache"; export BROOMSTICK_CACHE_DIR="$cold_cache"; }
       echo "phases, $n $side:"
       mapfile -t cmd < <(scg "$n" "$side" "$out/phases.json")
       BROOMSTICK_JAVA_OPTS=-Dbroomstick.timing=true "${cmd[@]}" 2>&1 >/dev/null \

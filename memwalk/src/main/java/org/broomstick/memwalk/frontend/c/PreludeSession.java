@@ -48,7 +48,8 @@ final class PreludeSession {
   private SystemPrelude prelude;
   private SystemPrelude.Slice slice;
   private int nextChunk;
-  private Map<String, String> after;
+  // The used macros' definitions (null: undefined) when the first slice was read.
+  private Map<String, PreprocessorMacro> after;
   // The headers whose slices this unit has read.
   private final Set<String> served = new HashSet<>();
   // The names the slices read so far declare.
@@ -135,7 +136,9 @@ final class PreludeSession {
       // The macros these headers expand or test must be as gcc had them (the unit's own changes
       // since its first system include: NDEBUG before assert.h, _GNU_SOURCE after stdio.h).
       for (String n : prelude.usedIn(files)) {
-        if (!java.util.Objects.equals(after.get(n), value(table, n))) {
+        PreprocessorMacro was = after.get(n);
+        PreprocessorMacro now = table.get(n.toCharArray());
+        if (was != now && !java.util.Objects.equals(was == null || was.isDynamic() ? null : encode(was), value(table, n))) {
           return off("macro " + n + ", which " + path + " uses, changed after the first system include");
         }
       }
@@ -251,13 +254,13 @@ final class PreludeSession {
     return sb.append(' ').append(exp == null ? "" : new String(exp)).toString();
   }
 
-  /** The values of {@code names} now (null for the undefined). */
-  private static Map<String, String> values(CharArrayMap<PreprocessorMacro> table, Set<String> names) {
-    Map<String, String> out = new HashMap<>();
+  /** The definitions of {@code names} now (absent for the undefined). */
+  private static Map<String, PreprocessorMacro> values(CharArrayMap<PreprocessorMacro> table, Set<String> names) {
+    Map<String, PreprocessorMacro> out = new HashMap<>();
     for (String n : names) {
-      String v = value(table, n);
-      if (v != null) {
-        out.put(n, v);
+      PreprocessorMacro m = table.get(n.toCharArray());
+      if (m != null) {
+        out.put(n, m);
       }
     }
     return out;

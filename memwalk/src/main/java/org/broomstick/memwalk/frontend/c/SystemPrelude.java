@@ -67,6 +67,8 @@ final class SystemPrelude {
   private final Set<String> reexpandable;
   // The first kept piece (index in reduced.kept) that declares each name.
   private final Map<String, Integer> declaring;
+  // The kept pieces (indexes in reduced.kept) of each header.
+  private final Map<String, List<Integer>> keptByFile = new HashMap<>();
   private final Map<Integer, Chunk> pulledChunks = new java.util.concurrent.ConcurrentHashMap<>();
   /** Headers gcc rejected in the union, read by a unit itself when it includes one after its first. */
   final Set<String> readAlone = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -83,6 +85,9 @@ final class SystemPrelude {
     this.macrosByFile = macrosByFile;
     this.reexpandable = reexpandable;
     this.declaring = declaring;
+    for (int i = 0; i < reduced.kept().size(); i++) {
+      keptByFile.computeIfAbsent(reduced.kept().get(i).file(), k -> new ArrayList<>()).add(i);
+    }
     this.driverPath = dir + "/__broomstick_prelude__.h";
     this.endPath = dir + "/__broomstick_prelude_end__.h";
   }
@@ -199,6 +204,10 @@ final class SystemPrelude {
         }
       }
     }
+    // A chunk keeps only the names the slice's check needs: the reexpandable ones it mentions.
+    for (List<Chunk> cs : chunks.values()) {
+      cs.replaceAll(c -> new Chunk(c.order(), c.path(), c.content(), only(c.identifiers(), reexpandable)));
+    }
     Set<String> sensitive = new HashSet<>(used);
     sensitive.addAll(reduced.names());
     Map<String, Integer> declaring = new HashMap<>();
@@ -264,10 +273,11 @@ final class SystemPrelude {
     // Names these headers use that only another header's part declares here: glibc declares
     // socklen_t, pid_t, … in whichever header comes first (the __socklen_t_defined guards), so the
     // union's text has them where the union included them first. Those pieces come along alone.
-    Set<String> names = new HashSet<>(declared);
+    Set<String> names = new HashSet<>();
     ArrayDeque<String> work = new ArrayDeque<>();
-    for (Kept p : reduced.kept()) {
-      if (files.contains(p.file())) {
+    for (String f : files) {
+      for (int i : keptByFile.getOrDefault(f, List.of())) {
+        Kept p = reduced.kept().get(i);
         names.addAll(p.declares());
         work.addAll(p.refs());
       }
@@ -275,7 +285,7 @@ final class SystemPrelude {
     while (!work.isEmpty()) {
       String r = work.pop();
       Integer i = declaring.get(r);
-      if (i == null || names.contains(r)) {
+      if (i == null || names.contains(r) || declared.contains(r)) {
         continue;
       }
       Kept p = reduced.kept().get(i);
@@ -284,7 +294,10 @@ final class SystemPrelude {
       if (p.kind() == PreludeText.Kind.MACRO) {
         ms.add(new Macro(p.firstLine(), p.lines().get(0).text(), r, false));
       } else {
-        cs.add(pulledChunks.computeIfAbsent(i, k -> pieceChunk(p)));
+        cs.add(pulledChunks.computeIfAbsent(i, k -> {
+          Chunk c = pieceChunk(p);
+          return new Chunk(c.order(), c.path(), c.content(), only(c.identifiers(), reexpandable));
+        }));
       }
     }
     for (Chunk c : cs) {
@@ -306,6 +319,16 @@ final class SystemPrelude {
     }
     d.append("#include \"").append(endPath).append("\"\n");
     return new Slice(new CharArray(d.toString()), cs);
+  }
+
+  private static Set<String> only(Set<String> ids, Set<String> keep) {
+    Set<String> out = new HashSet<>();
+    for (String id : ids) {
+      if (keep.contains(id)) {
+        out.add(id);
+      }
+    }
+    return out.isEmpty() ? Set.of() : out;
   }
 
   private static Chunk pieceChunk(Kept p) {
