@@ -93,7 +93,7 @@ final class PreludeSession {
         if (table == null) {
           return off("the macro dictionary cannot be read");
         }
-        after = values(table, prelude.used);
+        after = values(table, prelude);
         state = State.AFTER;
         return new InternalFileContent(path, EMPTY);
       }
@@ -254,13 +254,13 @@ final class PreludeSession {
     return sb.append(' ').append(exp == null ? "" : new String(exp)).toString();
   }
 
-  /** The definitions of {@code names} now (absent for the undefined). */
-  private static Map<String, PreprocessorMacro> values(CharArrayMap<PreprocessorMacro> table, Set<String> names) {
+  /** The definitions of the prelude's used macros now (absent for the undefined). */
+  private static Map<String, PreprocessorMacro> values(CharArrayMap<PreprocessorMacro> table, SystemPrelude p) {
     Map<String, PreprocessorMacro> out = new HashMap<>();
-    for (String n : names) {
-      PreprocessorMacro m = table.get(n.toCharArray());
+    for (int i = 0; i < p.usedChars.length; i++) {
+      PreprocessorMacro m = table.get(p.usedChars[i]);
       if (m != null) {
-        out.put(n, m);
+        out.put(p.usedNames[i], m);
       }
     }
     return out;

@@ -55,6 +55,9 @@ final class SystemPrelude {
   final Map<String, String> config;
   final Set<String> sensitive;
   final Set<String> used;
+  // The same names, and as CDT's macro table keys them.
+  final String[] usedNames;
+  final char[][] usedChars;
   // Header → the macros gcc expanded or tested first in it (-dU).
   private final Map<String, Set<String>> usedBy;
   final String driverPath;
@@ -78,6 +81,11 @@ final class SystemPrelude {
       Map<String, Integer> declaring, String dir) {
     this.config = config;
     this.used = used;
+    this.usedNames = used.toArray(new String[0]);
+    this.usedChars = new char[usedNames.length][];
+    for (int i = 0; i < usedNames.length; i++) {
+      usedChars[i] = usedNames[i].toCharArray();
+    }
     this.usedBy = usedBy;
     this.sensitive = sensitive;
     this.reduced = reduced;

@@ -42,7 +42,6 @@ final class SystemPreludes {
   /** A project file: its identifiers and whether it uses {@code #include_next}. */
   record ProjectFile(Set<String> identifiers, boolean includeNext) {}
 
-  private static final Pattern ANGLE = Pattern.compile("^[ \\t]*#[ \\t]*include[ \\t]*<([^>\\n]+)>", Pattern.MULTILINE);
   private static final int MAX_FILES = 20_000;
   private static final int MAX_ATTEMPTS = 8;
   // Runs of at most this many units build every prelude they need, however late.
@@ -268,15 +267,55 @@ final class SystemPreludes {
       String text = new String(src.get().chars);
       Set<String> ids = PreludeText.codeIdentifiers(text);
       roots.addAll(ids);
-      Matcher m = ANGLE.matcher(text);
-      while (m.find()) {
-        spellings.add(m.group(1).trim());
-      }
+      angleIncludes(text, spellings);
       out.put(f.toString(), new ProjectFile(ids, text.contains("include_next")));
     }
     // A header found in the project's own include directories is the project's, not the system's.
     spellings.removeIf(sp -> includeDirs.stream().anyMatch(d -> Files.isRegularFile(Path.of(d, sp))));
     return new Scan(Map.copyOf(out), Set.copyOf(roots), List.copyOf(spellings), null);
+  }
+
+  /**
+   * Adds the spellings of the {@code #include <…>} lines of {@code text}: a line that starts, after
+   * blanks, with {@code #}, blanks, {@code include}, blanks and {@code <…>} on that line.
+   */
+  static void angleIncludes(String text, Set<String> out) {
+    int from = 0;
+    while (true) {
+      int k = text.indexOf("include", from);
+      if (k < 0) {
+        return;
+      }
+      from = k + 7;
+      int b = k - 1;
+      while (b >= 0 && (text.charAt(b) == ' ' || text.charAt(b) == '\t')) {
+        b--;
+      }
+      if (b < 0 || text.charAt(b) != '#') {
+        continue;
+      }
+      b--;
+      while (b >= 0 && (text.charAt(b) == ' ' || text.charAt(b) == '\t')) {
+        b--;
+      }
+      if (b >= 0 && text.charAt(b) != '\n' && text.charAt(b) != '\r') {
+        continue;
+      }
+      int f = from;
+      while (f < text.length() && (text.charAt(f) == ' ' || text.charAt(f) == '\t')) {
+        f++;
+      }
+      if (f >= text.length() || text.charAt(f) != '<') {
+        continue;
+      }
+      int e = f + 1;
+      while (e < text.length() && text.charAt(e) != '>' && text.charAt(e) != '\n') {
+        e++;
+      }
+      if (e < text.length() && text.charAt(e) == '>' && e > f + 1) {
+        out.add(text.substring(f + 1, e).trim());
+      }
+    }
   }
 
   private static boolean hiddenBelow(Path root, Path f) {
