@@ -10,9 +10,12 @@
 # The compile databases come from bench/scg/run.sh (BENCH_WORK=/tmp/bw keeps them as
 # /tmp/bw/<codebase>.compile_commands.json; PRELUDE_AB_DBS=<dir> to look elsewhere). The cache lives in
 # a temporary directory (BROOMSTICK_CACHE_DIR), never the user's. PRELUDE_AB_SIDES picks the sides
-# (default "gcc off cold warm"). PRELUDE_AB_PHASES=1 adds, after the rounds, one run per prelude side
-# with -Dbroomstick.timing=true (phases on stderr; the launcher remakes its AOT cache for those
-# options, and once more for the next ordinary run).
+# (default "gcc off cold warm"). PRELUDE_AB_PHASES=1 adds, after the rounds, one run per scg side
+# with -Dbroomstick.timing=true, -XX:+CITime and GC logging, and prints the phases (the launcher
+# remakes its AOT cache for those options, and once more for the next ordinary run).
+#
+# Without a prelude cache in the jar (only the prototype of branch prelude-cache, commit c8b0e72,
+# had one) the cold and warm sides are both plain --prelude on runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-5}
@@ -75,15 +78,20 @@ for n in "${codebases[@]}"; do
   done
 done
 if [[ -n "${PRELUDE_AB_PHASES:-}" ]]; then
+  # Phases: the frontend's own timing (CDT and extraction summed over the parser threads, the
+  # prelude's build or load), C1's compile time (-XX:+CITime) and the GC pauses, beside user/sys/wall.
+  opts="-Dbroomstick.timing=true -XX:+CITime -Xlog:gc:stderr"
+  BROOMSTICK_JAVA_OPTS="$opts" bin/broomstick --version >/dev/null 2>&1 # its AOT cache, before timing
   for n in "${codebases[@]}"; do
-    for side in cold warm; do
+    for side in off cold warm; do
       export BROOMSTICK_CACHE_DIR="$warm_cache"
       [[ $side != cold ]] || { rm -rf "$cold_cache"; export BROOMSTICK_CACHE_DIR="$cold_cache"; }
-      echo "phases, $n $side:"
       mapfile -t cmd < <(scg "$n" "$side" "$out/phases.json")
-      BROOMSTICK_JAVA_OPTS=-Dbroomstick.timing=true "${cmd[@]}" 2>&1 >/dev/null \
-        | grep -v '^  normal path\|start-up cache' || true
+      BROOMSTICK_JAVA_OPTS="$opts" /usr/bin/time -o "$out/time" -f '%U %S %e' "${cmd[@]}" >/dev/null 2>"$out/phases.err" || true
+      read -r u s w < <(tail -1 "$out/time")
+      echo "phases, $n $side: user $u s, sys $s s, wall $w s, load $(cut -d' ' -f1 /proc/loadavg)"
+      grep -E '^timing|^prelude|Total compilation time|Pause' "$out/phases.err" | sed -e 's/^/  /' -e 's/^  \[[^]]*\]\[info\]\[gc\] */  gc: /' || true
     done
   done
-  bin/broomstick --version >/dev/null 2>&1
+  bin/broomstick --version >/dev/null 2>&1 # the AOT cache back for the launcher's own options
 fi
