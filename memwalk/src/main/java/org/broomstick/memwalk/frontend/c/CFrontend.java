@@ -186,8 +186,7 @@ public final class CFrontend {
     CTypeLayout layout = new CTypeLayout(options.ilp32() ? DataModel.ILP32 : DataModel.LP64);
 
     // Time spent in CDT and in extraction, summed over threads, for -Dbroomstick.timing.
-    SystemPreludes preludes = options.prelude().use(units.size()) ? new SystemPreludes(cache, options.compiler(), units, systemDirs(units, probe),
-        "off".equals(System.getProperty("broomstick.prelude.cache")) ? null : PreludeCache.defaultDir(System.getenv())) : null;
+    SystemPreludes preludes = options.prelude().use(units.size()) ? new SystemPreludes(cache, options.compiler(), units, systemDirs(units, probe)) : null;
     Run run = new Run(options, display, cache, probe, layout, headersByName, diags, preludes,
         new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong(), new AtomicInteger(),
         new java.util.concurrent.ConcurrentLinkedQueue<>());
@@ -198,8 +197,6 @@ public final class CFrontend {
       System.err.printf("timing: cdt %d ms, extract %d ms (summed over threads), link %d ms%n",
           run.parseNanos().get() / 1_000_000, run.extractNanos().get() / 1_000_000, (System.nanoTime() - start) / 1_000_000);
       if (preludes != null) {
-        System.err.printf("prelude cache: %d reductions and %d texts loaded in %d ms, %d ms reducing%s%n", preludes.cacheHits.get(), preludes.textHits.get(), preludes.cacheMillis(), preludes.reduceNanos.get() / 1_000_000,
-            preludes.cacheUnwritable.get() ? ", could not write" : "");
         System.err.printf("prelude: %d built in %d ms (gcc %d ms); %d of %d units parsed with one, %d parsed again on the normal path%n",
             preludes.built(), preludes.buildMillis(), preludes.gccMillis(), run.preludeUnits().get(), units.size(), run.fallbacks().stream().filter(f -> !f.contains(": (no prelude) ")).count());
         run.fallbacks().forEach(f -> System.err.println("  normal path: " + f));

@@ -48,8 +48,7 @@ final class PreludeSession {
   private SystemPrelude prelude;
   private SystemPrelude.Slice slice;
   private int nextChunk;
-  // The used macros' definitions (null: undefined) when the first slice was read.
-  private Map<String, PreprocessorMacro> after;
+  private Map<String, String> after;
   // The headers whose slices this unit has read.
   private final Set<String> served = new HashSet<>();
   // The names the slices read so far declare.
@@ -93,7 +92,7 @@ final class PreludeSession {
         if (table == null) {
           return off("the macro dictionary cannot be read");
         }
-        after = values(table, prelude);
+        after = values(table, prelude.used);
         state = State.AFTER;
         return new InternalFileContent(path, EMPTY);
       }
@@ -136,9 +135,7 @@ final class PreludeSession {
       // The macros these headers expand or test must be as gcc had them (the unit's own changes
       // since its first system include: NDEBUG before assert.h, _GNU_SOURCE after stdio.h).
       for (String n : prelude.usedIn(files)) {
-        PreprocessorMacro was = after.get(n);
-        PreprocessorMacro now = table.get(n.toCharArray());
-        if (was != now && !java.util.Objects.equals(was == null || was.isDynamic() ? null : encode(was), value(table, n))) {
+        if (!java.util.Objects.equals(after.get(n), value(table, n))) {
           return off("macro " + n + ", which " + path + " uses, changed after the first system include");
         }
       }
@@ -254,13 +251,13 @@ final class PreludeSession {
     return sb.append(' ').append(exp == null ? "" : new String(exp)).toString();
   }
 
-  /** The definitions of the prelude's used macros now (absent for the undefined). */
-  private static Map<String, PreprocessorMacro> values(CharArrayMap<PreprocessorMacro> table, SystemPrelude p) {
-    Map<String, PreprocessorMacro> out = new HashMap<>();
-    for (int i = 0; i < p.usedChars.length; i++) {
-      PreprocessorMacro m = table.get(p.usedChars[i]);
-      if (m != null) {
-        out.put(p.usedNames[i], m);
+  /** The values of {@code names} now (null for the undefined). */
+  private static Map<String, String> values(CharArrayMap<PreprocessorMacro> table, Set<String> names) {
+    Map<String, String> out = new HashMap<>();
+    for (String n : names) {
+      String v = value(table, n);
+      if (v != null) {
+        out.put(n, v);
       }
     }
     return out;

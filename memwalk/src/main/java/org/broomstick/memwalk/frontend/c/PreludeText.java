@@ -60,35 +60,18 @@ final class PreludeText {
   final Map<String, String> topLevel = new HashMap<>();
   /** Why the text cannot serve as a prelude, or null. */
   String unusable;
-  /** The synthetic file gcc preprocessed. */
-  final String synthetic;
-  private final Node root;
-
-  PreludeText(String synthetic) {
-    this.synthetic = synthetic;
-    this.root = new Node(-1, synthetic);
-  }
-
-  /** The synthetic file's own occurrence (id -1; not in {@link #nodes}). */
-  Node root() {
-    return root;
-  }
-
-  /** The headers the synthetic file opened. */
-  List<Node> rootChildren() {
-    return root.children;
-  }
 
   /**
    * Reads {@code gcc -E -dD -dI} output of {@code synthetic}; {@code system} tells the system headers.
    */
   static PreludeText parse(String output, String synthetic, java.util.function.Predicate<String> system) {
-    PreludeText t = new PreludeText(synthetic);
+    PreludeText t = new PreludeText();
     t.read(output, synthetic, system);
     return t;
   }
 
   private void read(String output, String synthetic, java.util.function.Predicate<String> system) {
+    Node root = new Node(-1, synthetic);
     java.util.ArrayDeque<Node> stack = new java.util.ArrayDeque<>();
     Node cur = null; // null until the synthetic file's own text starts (after <command-line>)
     String curFile = null;

@@ -36,66 +36,40 @@ final class SystemPrelude {
   /** What a unit reads for one system include: the driver, then its chunks in order. */
   record Slice(CharArray driver, List<Chunk> chunks) {}
 
-  /** A line of a kept piece: its text and where it comes from. */
-  record KeptLine(String text, String file, int line) {}
-
-  /**
-   * A kept piece: its place in the prelude ({@code firstLine}, the index of its first line in gcc's
-   * output), the header occurrence's file, the names it declares and mentions, its lines.
-   */
-  record Kept(int firstLine, PreludeText.Kind kind, String file, Set<String> declares, Set<String> refs, List<KeptLine> lines) {}
-
-  /**
-   * What the reduction keeps of a prelude's text, all a prelude needs afterwards: the kept pieces
-   * in order, how many pieces there were, every name the headers' text declares or mentions, the
-   * include tree's edges by file (see {@link PreludeText#fileEdges}) and the headers gcc read.
-   */
-  record Reduced(List<Kept> kept, int pieces, Set<String> names, Map<String, Set<String>> fileEdges, Set<String> held) {}
-
   final Map<String, String> config;
   final Set<String> sensitive;
   final Set<String> used;
-  // The same names, and as CDT's macro table keys them.
-  final String[] usedNames;
-  final char[][] usedChars;
   // Header → the macros gcc expanded or tested first in it (-dU).
   private final Map<String, Set<String>> usedBy;
   final String driverPath;
   final String endPath;
-  final Reduced reduced;
+  private final PreludeText text;
   private final Map<String, List<Chunk>> chunksByFile;
   private final Map<String, List<Macro>> macrosByFile;
   // Macros of the headers whose names also appear, unexpanded, in the kept declarations: defined
   // before such a declaration is read, CDT would expand them a second time.
   private final Set<String> reexpandable;
-  // The first kept piece (index in reduced.kept) that declares each name.
-  private final Map<String, Integer> declaring;
-  // The kept pieces (indexes in reduced.kept) of each header.
-  private final Map<String, List<Integer>> keptByFile = new HashMap<>();
+  private final int keptPieces;
+  // Kept pieces, and the first kept piece that declares each name.
+  private BitSet kept;
+  private Map<String, Integer> declaring;
   private final Map<Integer, Chunk> pulledChunks = new java.util.concurrent.ConcurrentHashMap<>();
   /** Headers gcc rejected in the union, read by a unit itself when it includes one after its first. */
   final Set<String> readAlone = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private SystemPrelude(Map<String, String> config, Set<String> used, Map<String, Set<String>> usedBy, Set<String> sensitive,
-      Reduced reduced, Map<String, List<Chunk>> chunksByFile, Map<String, List<Macro>> macrosByFile, Set<String> reexpandable,
-      Map<String, Integer> declaring, String dir) {
+      PreludeText text,
+      Map<String, List<Chunk>> chunksByFile, Map<String, List<Macro>> macrosByFile, Set<String> reexpandable,
+      int keptPieces, String dir) {
     this.config = config;
     this.used = used;
-    this.usedNames = used.toArray(new String[0]);
-    this.usedChars = new char[usedNames.length][];
-    for (int i = 0; i < usedNames.length; i++) {
-      usedChars[i] = usedNames[i].toCharArray();
-    }
     this.usedBy = usedBy;
     this.sensitive = sensitive;
-    this.reduced = reduced;
+    this.text = text;
     this.chunksByFile = chunksByFile;
     this.macrosByFile = macrosByFile;
     this.reexpandable = reexpandable;
-    this.declaring = declaring;
-    for (int i = 0; i < reduced.kept().size(); i++) {
-      keptByFile.computeIfAbsent(reduced.kept().get(i).file(), k -> new ArrayList<>()).add(i);
-    }
+    this.keptPieces = keptPieces;
     this.driverPath = dir + "/__broomstick_prelude__.h";
     this.endPath = dir + "/__broomstick_prelude_end__.h";
   }
@@ -103,11 +77,6 @@ final class SystemPrelude {
   /** Reduces {@code text} to what {@code roots} reach and cuts it into chunks. */
   static SystemPrelude of(Map<String, String> config, Set<String> used, Map<String, Set<String>> usedBy, PreludeText text,
       Set<String> roots, String dir) {
-    return of(config, used, usedBy, reduce(text, roots), dir);
-  }
-
-  /** The pieces of {@code text} that {@code roots} reach, and what a prelude needs of the rest. */
-  static Reduced reduce(PreludeText text, Set<String> roots) {
     List<PreludeText.Piece> pieces = text.pieces;
     Map<String, List<Integer>> byName = new HashMap<>();
     BitSet kept = new BitSet(pieces.size());
@@ -136,26 +105,6 @@ final class SystemPrelude {
         }
       }
     }
-    List<Kept> out = new ArrayList<>(kept.cardinality());
-    for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
-      PreludeText.Piece p = pieces.get(i);
-      List<KeptLine> lines = new ArrayList<>(p.lastLine() - p.firstLine() + 1);
-      for (int li = p.firstLine(); li <= p.lastLine(); li++) {
-        PreludeText.Line l = text.lines.get(li);
-        lines.add(new KeptLine(l.text(), l.file(), l.line()));
-      }
-      out.add(new Kept(p.firstLine(), p.kind(), p.node().file, p.declares(), p.refs(), List.copyOf(lines)));
-    }
-    Set<String> names = new HashSet<>();
-    for (PreludeText.Piece p : pieces) {
-      names.addAll(p.refs());
-      names.addAll(p.declares());
-    }
-    return new Reduced(List.copyOf(out), pieces.size(), names, text.fileEdges(), text.firstNode.keySet());
-  }
-
-  /** The prelude of a reduction: its chunks and macros by header. */
-  static SystemPrelude of(Map<String, String> config, Set<String> used, Map<String, Set<String>> usedBy, Reduced reduced, String dir) {
     // Lines to emit in place: kept declarations (their directive lines left out) and pack pragmas,
     // in runs of one header's increasing lines.
     Map<String, List<Chunk>> chunks = new HashMap<>();
@@ -166,34 +115,38 @@ final class SystemPrelude {
     int lastLine = 0;
     StringBuilder sb = null;
     Set<String> ids = null;
-    for (Kept p : reduced.kept()) {
+    for (int i = 0; i < pieces.size(); i++) {
+      if (!kept.get(i)) {
+        continue;
+      }
+      PreludeText.Piece p = pieces.get(i);
       if (p.kind() == PreludeText.Kind.MACRO) {
-        String line = p.lines().get(0).text();
+        String line = text.lines.get(p.firstLine()).text();
         String name = p.declares().iterator().next();
         boolean identity = line.trim().matches("#\\s*define\\s+" + java.util.regex.Pattern.quote(name) + "\\s+" + java.util.regex.Pattern.quote(name));
-        macros.computeIfAbsent(p.file(), k -> new ArrayList<>()).add(new Macro(p.firstLine(), line, name, identity));
+        macros.computeIfAbsent(p.node().file, k -> new ArrayList<>()).add(new Macro(p.firstLine(), line, name, identity));
         continue;
       }
       if (p.kind() == PreludeText.Kind.DECLARATION) {
         declIds.addAll(p.refs());
       }
-      for (int k = 0; k < p.lines().size(); k++) {
-        KeptLine l = p.lines().get(k);
+      for (int li = p.firstLine(); li <= p.lastLine(); li++) {
+        PreludeText.Line l = text.lines.get(li);
         if (l.text().startsWith("#") && p.kind() != PreludeText.Kind.PACK) {
           continue; // a #define inside a declaration: with the other macros, after the declarations
         }
         if (sb == null || !l.file().equals(file) || l.line() <= lastLine) {
           if (sb != null) {
-            chunks.computeIfAbsent(file, f -> new ArrayList<>()).add(new Chunk(runStart, file, new CharArray(sb.toString()), ids));
+            chunks.computeIfAbsent(file, k -> new ArrayList<>()).add(new Chunk(runStart, file, new CharArray(sb.toString()), ids));
           }
-          runStart = p.firstLine() + k;
+          runStart = li;
           sb = new StringBuilder();
           ids = new HashSet<>();
           file = l.file();
           lastLine = 0;
         }
         // Blank lines up to the line's own number (lines are 1-based).
-        for (int b = lastLine + 1; b < l.line(); b++) {
+        for (int k = lastLine + 1; k < l.line(); k++) {
           sb.append('\n');
         }
         sb.append(l.text()).append('\n');
@@ -202,7 +155,7 @@ final class SystemPrelude {
       }
     }
     if (sb != null) {
-      chunks.computeIfAbsent(file, f -> new ArrayList<>()).add(new Chunk(runStart, file, new CharArray(sb.toString()), ids));
+      chunks.computeIfAbsent(file, k -> new ArrayList<>()).add(new Chunk(runStart, file, new CharArray(sb.toString()), ids));
     }
     Set<String> reexpandable = new HashSet<>();
     for (List<Macro> ms : macros.values()) {
@@ -212,28 +165,32 @@ final class SystemPrelude {
         }
       }
     }
-    // A chunk keeps only the names the slice's check needs: the reexpandable ones it mentions.
-    for (List<Chunk> cs : chunks.values()) {
-      cs.replaceAll(c -> new Chunk(c.order(), c.path(), c.content(), only(c.identifiers(), reexpandable)));
-    }
     Set<String> sensitive = new HashSet<>(used);
-    sensitive.addAll(reduced.names());
+    for (PreludeText.Piece p : pieces) {
+      sensitive.addAll(p.refs());
+      sensitive.addAll(p.declares());
+    }
     Map<String, Integer> declaring = new HashMap<>();
-    for (int i = 0; i < reduced.kept().size(); i++) {
-      for (String n : reduced.kept().get(i).declares()) {
+    for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+      for (String n : pieces.get(i).declares()) {
         declaring.putIfAbsent(n, i);
       }
     }
-    return new SystemPrelude(Map.copyOf(config), Set.copyOf(used), usedBy, sensitive, reduced, chunks, macros,
-        reexpandable, declaring, dir);
+    SystemPrelude sp = new SystemPrelude(Map.copyOf(config), Set.copyOf(used), usedBy, sensitive, text, chunks, macros,
+        reexpandable, kept.cardinality(), dir);
+    sp.kept = kept;
+    sp.declaring = declaring;
+    return sp;
   }
 
   /** The same prelude for another configuration for which gcc writes the same text of the headers. */
   SystemPrelude withConfig(Map<String, String> other, Set<String> otherUsed, Map<String, Set<String>> otherUsedBy) {
     Set<String> sens = new HashSet<>(sensitive);
     sens.addAll(otherUsed);
-    SystemPrelude sp = new SystemPrelude(Map.copyOf(other), Set.copyOf(otherUsed), otherUsedBy, sens, reduced, chunksByFile, macrosByFile,
-        reexpandable, declaring, driverPath.substring(0, driverPath.lastIndexOf('/')));
+    SystemPrelude sp = new SystemPrelude(Map.copyOf(other), Set.copyOf(otherUsed), otherUsedBy, sens, text, chunksByFile, macrosByFile,
+        reexpandable, keptPieces, driverPath.substring(0, driverPath.lastIndexOf('/')));
+    sp.kept = kept;
+    sp.declaring = declaring;
     sp.readAlone.addAll(readAlone);
     return sp;
   }
@@ -249,7 +206,7 @@ final class SystemPrelude {
 
   /** The headers an include of {@code path} reads that {@code served} does not hold yet. */
   Set<String> reach(String path, Set<String> served) {
-    Map<String, Set<String>> edges = reduced.fileEdges();
+    Map<String, Set<String>> edges = text.fileEdges();
     Set<String> reached = new java.util.LinkedHashSet<>();
     ArrayDeque<String> work = new ArrayDeque<>();
     if (!served.contains(path)) {
@@ -281,11 +238,11 @@ final class SystemPrelude {
     // Names these headers use that only another header's part declares here: glibc declares
     // socklen_t, pid_t, … in whichever header comes first (the __socklen_t_defined guards), so the
     // union's text has them where the union included them first. Those pieces come along alone.
-    Set<String> names = new HashSet<>();
+    Set<String> names = new HashSet<>(declared);
     ArrayDeque<String> work = new ArrayDeque<>();
-    for (String f : files) {
-      for (int i : keptByFile.getOrDefault(f, List.of())) {
-        Kept p = reduced.kept().get(i);
+    for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+      PreludeText.Piece p = text.pieces.get(i);
+      if (files.contains(p.node().file)) {
         names.addAll(p.declares());
         work.addAll(p.refs());
       }
@@ -293,19 +250,16 @@ final class SystemPrelude {
     while (!work.isEmpty()) {
       String r = work.pop();
       Integer i = declaring.get(r);
-      if (i == null || names.contains(r) || declared.contains(r)) {
+      if (i == null || names.contains(r)) {
         continue;
       }
-      Kept p = reduced.kept().get(i);
+      PreludeText.Piece p = text.pieces.get(i);
       names.addAll(p.declares());
       work.addAll(p.refs());
       if (p.kind() == PreludeText.Kind.MACRO) {
-        ms.add(new Macro(p.firstLine(), p.lines().get(0).text(), r, false));
+        ms.add(new Macro(p.firstLine(), text.lines.get(p.firstLine()).text(), r, false));
       } else {
-        cs.add(pulledChunks.computeIfAbsent(i, k -> {
-          Chunk c = pieceChunk(p);
-          return new Chunk(c.order(), c.path(), c.content(), only(c.identifiers(), reexpandable));
-        }));
+        cs.add(pulledChunks.computeIfAbsent(i, k -> pieceChunk(p)));
       }
     }
     for (Chunk c : cs) {
@@ -329,22 +283,13 @@ final class SystemPrelude {
     return new Slice(new CharArray(d.toString()), cs);
   }
 
-  private static Set<String> only(Set<String> ids, Set<String> keep) {
-    Set<String> out = new HashSet<>();
-    for (String id : ids) {
-      if (keep.contains(id)) {
-        out.add(id);
-      }
-    }
-    return out.isEmpty() ? Set.of() : out;
-  }
-
-  private static Chunk pieceChunk(Kept p) {
+  private Chunk pieceChunk(PreludeText.Piece p) {
     StringBuilder sb = new StringBuilder();
     Set<String> ids = new HashSet<>();
     int last = 0;
-    String file = p.lines().get(0).file();
-    for (KeptLine l : p.lines()) {
+    String file = text.lines.get(p.firstLine()).file();
+    for (int li = p.firstLine(); li <= p.lastLine(); li++) {
+      PreludeText.Line l = text.lines.get(li);
       if (l.text().startsWith("#") || !l.file().equals(file) || l.line() <= last) {
         continue;
       }
@@ -360,7 +305,7 @@ final class SystemPrelude {
 
   /** Whether gcc read this header for the prelude (so that its content is in it). */
   boolean holds(String path) {
-    return reduced.held().contains(path);
+    return text.firstNode.containsKey(path);
   }
 
   /** Pieces kept / all, chunks, characters of the chunks. */
@@ -373,15 +318,15 @@ final class SystemPrelude {
         n++;
       }
     }
-    return reduced.kept().size() + " of " + reduced.pieces() + " pieces, " + n + " chunks, " + chars + " chars, "
+    return keptPieces + " of " + text.pieces.size() + " pieces, " + n + " chunks, " + chars + " chars, "
         + macrosByFile.values().stream().mapToInt(List::size).sum() + " macros";
   }
 
   int keptPieces() {
-    return reduced.kept().size();
+    return keptPieces;
   }
 
   int pieces() {
-    return reduced.pieces();
+    return text.pieces.size();
   }
 }

@@ -42,17 +42,13 @@ final class SystemPreludes {
   /** A project file: its identifiers and whether it uses {@code #include_next}. */
   record ProjectFile(Set<String> identifiers, boolean includeNext) {}
 
+  private static final Pattern ANGLE = Pattern.compile("^[ \\t]*#[ \\t]*include[ \\t]*<([^>\\n]+)>", Pattern.MULTILINE);
   private static final int MAX_FILES = 20_000;
   private static final int MAX_ATTEMPTS = 8;
   // Runs of at most this many units build every prelude they need, however late.
   private static final int SMALL_RUN = 8;
 
   private final SourceCache cache;
-  private final PreludeCache preludeCache;
-  final java.util.concurrent.atomic.AtomicInteger cacheHits = new java.util.concurrent.atomic.AtomicInteger();
-  final java.util.concurrent.atomic.AtomicInteger textHits = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong cacheNanos = new java.util.concurrent.atomic.AtomicLong();
-  final java.util.concurrent.atomic.AtomicBoolean cacheUnwritable = new java.util.concurrent.atomic.AtomicBoolean();
   private final String compiler;
   private final List<UnitConfig> units;
   private final Set<String> systemDirs;
@@ -69,12 +65,6 @@ final class SystemPreludes {
   private final java.util.concurrent.atomic.AtomicLong buildNanos = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong gccNanos = new java.util.concurrent.atomic.AtomicLong();
 
-  final java.util.concurrent.atomic.AtomicLong reduceNanos = new java.util.concurrent.atomic.AtomicLong();
-
-  long cacheMillis() {
-    return cacheNanos.get() / 1_000_000;
-  }
-
   long gccMillis() {
     return gccNanos.get() / 1_000_000;
   }
@@ -82,9 +72,8 @@ final class SystemPreludes {
   private record Scan(Map<String, ProjectFile> files, Set<String> roots, List<String> spellings, String failure) {}
 
   /** @param systemDirs every system include directory of the run (never scanned as project files) */
-  SystemPreludes(SourceCache cache, String compiler, List<UnitConfig> units, Set<String> systemDirs, Path cacheDir) {
+  SystemPreludes(SourceCache cache, String compiler, List<UnitConfig> units, Set<String> systemDirs) {
     this.cache = cache;
-    this.preludeCache = cacheDir == null ? null : new PreludeCache(cacheDir);
     this.compiler = compiler;
     this.units = units;
     this.systemDirs = systemDirs;
@@ -127,11 +116,8 @@ final class SystemPreludes {
       }
     }
     java.util.concurrent.locks.ReentrantLock lock = locks.computeIfAbsent(tc, k -> new java.util.concurrent.locks.ReentrantLock());
-    // While another thread builds a prelude, parse this unit the normal way rather than wait, unless
-    // the prelude it needs is in the cache (then it is ready in tens of milliseconds).
-    if (preludeCache != null && scan().failure() == null && preludeCache.has(cacheKey(tc, sysDirs, scan().spellings()))) {
-      lock.lock();
-    } else if (!lock.tryLock()) {
+    // While another thread builds a prelude, parse this unit the normal way rather than wait.
+    if (!lock.tryLock()) {
       return new Found(null, "a prelude is being built");
     }
     try {
@@ -267,55 +253,15 @@ final class SystemPreludes {
       String text = new String(src.get().chars);
       Set<String> ids = PreludeText.codeIdentifiers(text);
       roots.addAll(ids);
-      angleIncludes(text, spellings);
+      Matcher m = ANGLE.matcher(text);
+      while (m.find()) {
+        spellings.add(m.group(1).trim());
+      }
       out.put(f.toString(), new ProjectFile(ids, text.contains("include_next")));
     }
     // A header found in the project's own include directories is the project's, not the system's.
     spellings.removeIf(sp -> includeDirs.stream().anyMatch(d -> Files.isRegularFile(Path.of(d, sp))));
     return new Scan(Map.copyOf(out), Set.copyOf(roots), List.copyOf(spellings), null);
-  }
-
-  /**
-   * Adds the spellings of the {@code #include <…>} lines of {@code text}: a line that starts, after
-   * blanks, with {@code #}, blanks, {@code include}, blanks and {@code <…>} on that line.
-   */
-  static void angleIncludes(String text, Set<String> out) {
-    int from = 0;
-    while (true) {
-      int k = text.indexOf("include", from);
-      if (k < 0) {
-        return;
-      }
-      from = k + 7;
-      int b = k - 1;
-      while (b >= 0 && (text.charAt(b) == ' ' || text.charAt(b) == '\t')) {
-        b--;
-      }
-      if (b < 0 || text.charAt(b) != '#') {
-        continue;
-      }
-      b--;
-      while (b >= 0 && (text.charAt(b) == ' ' || text.charAt(b) == '\t')) {
-        b--;
-      }
-      if (b >= 0 && text.charAt(b) != '\n' && text.charAt(b) != '\r') {
-        continue;
-      }
-      int f = from;
-      while (f < text.length() && (text.charAt(f) == ' ' || text.charAt(f) == '\t')) {
-        f++;
-      }
-      if (f >= text.length() || text.charAt(f) != '<') {
-        continue;
-      }
-      int e = f + 1;
-      while (e < text.length() && text.charAt(e) != '>' && text.charAt(e) != '\n') {
-        e++;
-      }
-      if (e < text.length() && text.charAt(e) == '>' && e > f + 1) {
-        out.add(text.substring(f + 1, e).trim());
-      }
-    }
   }
 
   private static boolean hiddenBelow(Path root, Path f) {
@@ -341,129 +287,26 @@ final class SystemPreludes {
     if (s.failure() != null || sysDirs.isEmpty()) {
       return null;
     }
-    // Across runs: a reduction for this project's identifiers that fits, else gcc's output read, else gcc.
-    String bucket = preludeCache == null ? null : cacheKey(tc, sysDirs, s.spellings());
-    String reducedBucket = bucket == null ? null : PreludeCache.key(List.of(bucket, rootsKey(s)));
-    long t0 = System.nanoTime();
-    PreludeCache.Entry e = reducedBucket == null ? null : fitting(reducedBucket, macros);
-    if (e != null) {
-      cacheHits.incrementAndGet();
-      cacheNanos.addAndGet(System.nanoTime() - t0);
-      buildFailures.addAll(e.notes());
-    } else {
-      e = bucket == null ? null : fitting(bucket, macros);
-      if (e != null) {
-        textHits.incrementAndGet();
-        cacheNanos.addAndGet(System.nanoTime() - t0);
-        buildFailures.addAll(e.notes());
-      } else {
-        e = gccOutput(tc, sysDirs, macros, s.spellings(), bucket);
-      }
-    }
-    if (e == null) {
-      return null;
-    }
-    for (SystemPrelude o : others) {
-      if (e.systemHash().equals(outputs.get(o))) {
-        // The same text of the headers: only the configuration and what it tests differ.
-        SystemPrelude same = o.withConfig(macros, e.usedNames(), e.usedBy());
-        outputs.put(same, e.systemHash());
-        return same;
-      }
-    }
-    SystemPrelude.Reduced reduced = e.reduced();
-    if (reduced == null) {
-      if (e.text().unusable != null) {
-        buildFailures.add(e.text().unusable);
-        return null;
-      }
-      Set<String> roots = s.roots();
-      if (!e.dropped().isEmpty()) {
-        roots = new HashSet<>(roots);
-        for (String d : e.dropped()) {
-          var src = cache.get(d);
-          if (src.isPresent()) {
-            PreludeText.identifiers(new String(src.get().chars), 0, roots);
-          }
-        }
-      }
-      long r0 = System.nanoTime();
-      reduced = SystemPrelude.reduce(e.text(), roots);
-      reduceNanos.addAndGet(System.nanoTime() - r0);
-      if (reducedBucket != null) {
-        store(reducedBucket, e.with(reduced), reduced.held(), tc, sysDirs, e.dropped());
-      }
-    }
-    // The configuration gcc saw (a cached entry's may differ from this unit's in names the headers never mention).
-    SystemPrelude built = SystemPrelude.of(e.config(), e.usedNames(), e.usedBy(), reduced, sysDirs.get(0));
-    built.readAlone.addAll(e.dropped());
-    outputs.put(built, e.systemHash());
-    return built;
-  }
-
-  private void store(String key, PreludeCache.Entry e, Set<String> read, Toolchain tc, List<String> sysDirs, List<String> dropped) {
-    if (!preludeCache.store(key, e, PreludeCache.checked(read, searchOrder(tc, sysDirs), dropped))) {
-      cacheUnwritable.set(true);
-    }
-  }
-
-  /** A cached entry of the bucket whose configuration fits {@code macros}, or null. */
-  private PreludeCache.Entry fitting(String bucket, Map<String, String> macros) {
-    for (PreludeCache.Entry c : preludeCache.load(bucket)) {
-      if (sameWhereSensitive(c.config(), macros, c.sensitive())) {
-        return c;
-      }
-    }
-    return null;
-  }
-
-  private volatile String rootsKey;
-
-  /** A hash of the project's identifiers (the reduction's roots). */
-  private String rootsKey(Scan s) {
-    String k = rootsKey;
-    if (k == null) {
-      List<String> sorted = new ArrayList<>(s.roots());
-      java.util.Collections.sort(sorted);
-      k = PreludeCache.key(List.of(String.join("\n", sorted)));
-      rootsKey = k;
-    }
-    return k;
-  }
-
-  /** The synthetic file's text: the configuration's macros, then each header under __has_include. */
-  private static String synthetic(Map<String, String> macros, List<String> spellings, int[] firstInclude) {
-    StringBuilder sb = new StringBuilder();
-    macros.forEach((name, value) -> {
-      // CDT's placeholders for gcc's own operators, which gcc does not let a file redefine.
-      if (!name.startsWith("__has_include")) {
-        sb.append("#define ").append(name).append(value).append('\n');
-      }
-    });
-    firstInclude[0] = countLines(sb) + 1;
-    for (String sp : spellings) {
-      sb.append("#if __has_include(<").append(sp).append(">)\n#include <").append(sp).append(">\n#endif\n");
-    }
-    return sb.toString();
-  }
-
-  /**
-   * gcc's output for a configuration, read: from the cache across runs when an entry fits, else
-   * by running gcc (leaving out the headers it rejects) and storing the result.
-   */
-  private PreludeCache.Entry gccOutput(Toolchain tc, List<String> sysDirs, Map<String, String> macros, List<String> scanned,
-      String key) {
-    List<String> spellings = new ArrayList<>(scanned);
+    List<String> spellings = new ArrayList<>(s.spellings());
     // Headers gcc rejects in the union (pcre2.h without PCRE2_CODE_UNIT_WIDTH, an internal bits/
     // header): a unit that includes one later reads it itself, so the prelude must keep what they use.
-    List<String> dropped = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
+    Set<String> dropped = new LinkedHashSet<>();
     Path synth = null;
     try {
       synth = Files.createTempFile("broomstick-prelude", ".c");
       for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        int[] firstInclude = new int[1];
-        Files.writeString(synth, synthetic(macros, spellings, firstInclude));
+        StringBuilder sb = new StringBuilder();
+        macros.forEach((name, value) -> {
+          // CDT's placeholders for gcc's own operators, which gcc does not let a file redefine.
+          if (!name.startsWith("__has_include")) {
+            sb.append("#define ").append(name).append(value).append('\n');
+          }
+        });
+        int firstInclude = countLines(sb) + 1;
+        for (String sp : spellings) {
+          sb.append("#if __has_include(<").append(sp).append(">)\n#include <").append(sp).append(">\n#endif\n");
+        }
+        Files.writeString(synth, sb.toString());
         List<String> base = new ArrayList<>(List.of(compiler));
         base.addAll(tc.flags());
         for (String d : tc.isystem()) {
@@ -481,11 +324,12 @@ final class SystemPreludes {
         String[] uout = used.join();
         gccNanos.addAndGet(System.nanoTime() - g0);
         if (out[0] == null || uout[0] == null) {
-          // Every top-level include gcc complained about (an internal header that #errors when
-          // included alone, …) is left out, and gcc runs again; units that include one read it themselves.
+          // Drop the first header gcc complained about (an internal header that #errors when included
+          // alone, …) and try again; units that include it take the normal path.
+          // Every top-level include gcc complained about, at once.
           java.util.TreeSet<Integer> bad = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
           for (int line : failingLines(out[1] + "\n" + uout[1], synth.toString())) {
-            int idx = line < firstInclude[0] ? -1 : (line - firstInclude[0]) / 3;
+            int idx = line < firstInclude ? -1 : (line - firstInclude) / 3;
             if (idx >= 0 && idx < spellings.size()) {
               bad.add(idx);
             }
@@ -495,7 +339,7 @@ final class SystemPreludes {
             return null;
           }
           for (int idx : bad) {
-            notes.add("left out <" + spellings.get(idx) + ">");
+            buildFailures.add("left out <" + spellings.get(idx) + ">");
             String gone = resolve(spellings.get(idx), searchOrder(tc, sysDirs));
             if (gone != null) {
               dropped.add(gone);
@@ -526,14 +370,36 @@ final class SystemPreludes {
             usedBy.computeIfAbsent(inFile, k -> new HashSet<>()).add(name);
           }
         }
+        String key = String.valueOf(systemHash(out[0]));
+        for (SystemPrelude o : others) {
+          String ok = outputs.get(o);
+          if (key.equals(ok)) {
+            // The same text of the headers: only the configuration and what it tests differ.
+            SystemPrelude same = o.withConfig(macros, usedNames, usedBy);
+            outputs.put(same, key);
+            return same;
+          }
+        }
         List<String> dirs = new ArrayList<>(sysDirs);
         PreludeText text = PreludeText.parse(out[0], synth.toString(), p -> under(p, dirs));
-        buildFailures.addAll(notes);
-        PreludeCache.Entry e = new PreludeCache.Entry(Map.copyOf(macros), text, null, usedNames, usedBy, String.valueOf(systemHash(out[0])), dropped, notes);
-        if (key != null && text.unusable == null) {
-          store(key, e, text.firstNode.keySet(), tc, sysDirs, dropped);
+        if (text.unusable != null) {
+          buildFailures.add(text.unusable);
+          return null;
         }
-        return e;
+        Set<String> roots = s.roots();
+        if (!dropped.isEmpty()) {
+          roots = new HashSet<>(roots);
+          for (String d : dropped) {
+            var src = cache.get(d);
+            if (src.isPresent()) {
+              PreludeText.identifiers(new String(src.get().chars), 0, roots);
+            }
+          }
+        }
+        SystemPrelude built = SystemPrelude.of(macros, usedNames, usedBy, text, roots, sysDirs.get(0));
+        built.readAlone.addAll(dropped);
+        outputs.put(built, key);
+        return built;
       }
       return null;
     } catch (IOException | RuntimeException e) {
@@ -551,53 +417,6 @@ final class SystemPreludes {
         }
       }
     }
-  }
-
-  /**
-   * The cache bucket of a build: everything that determines gcc's output and our reading of it but the
-   * configuration's macros (an entry of the bucket fits a unit when they differ only in names its
-   * headers never mention, as a prelude built earlier in the run does).
-   */
-  private String cacheKey(Toolchain tc, List<String> sysDirs, List<String> spellings) {
-    List<String> parts = new ArrayList<>(List.of(PreludeCache.buildId(), compilerIdentity(), synthetic(Map.of(), spellings, new int[1])));
-    parts.add(String.join("\u0000", tc.flags()));
-    parts.add(String.join("\u0000", tc.isystem()));
-    parts.add(String.join("\u0000", sysDirs));
-    return PreludeCache.key(parts);
-  }
-
-  private volatile String compilerIdentity;
-
-  /** The compiler as the cache key knows it: its name, the executable it resolves to on PATH, that file's size and mtime. */
-  private String compilerIdentity() {
-    String id = compilerIdentity;
-    if (id == null) {
-      StringBuilder sb = new StringBuilder(compiler);
-      Path exe = null;
-      if (compiler.contains("/")) {
-        exe = Path.of(compiler);
-      } else {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-          Path p = Path.of(d.isEmpty() ? "." : d, compiler);
-          if (Files.isExecutable(p)) {
-            exe = p;
-            break;
-          }
-        }
-      }
-      if (exe != null) {
-        try {
-          Path real = exe.toRealPath();
-          sb.append('\u0000').append(real).append('\u0000').append(Files.size(real)).append('\u0000')
-              .append(Files.getLastModifiedTime(real).toMillis());
-        } catch (IOException | RuntimeException e) {
-          sb.append("\u0000?");
-        }
-      }
-      id = sb.toString();
-      compilerIdentity = id;
-    }
-    return id;
   }
 
   private static String firstLines(String s) {
