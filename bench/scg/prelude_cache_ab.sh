@@ -14,9 +14,8 @@
 # with -Dbroomstick.timing=true, -XX:+CITime and GC logging, and prints the phases (the launcher
 # remakes its AOT cache for those options, and once more for the next ordinary run).
 #
-# Without a prelude cache in the jar (only the prototype of branch prelude-cache had one: commit
-# 99d6eff, the code of c8b0e72 with this script,
-# had one) the cold and warm sides are both plain --prelude on runs.
+# Without a prelude cache in the jar the cold and warm sides are both plain --prelude on runs (only
+# the prototype of branch prelude-cache had one: commit 99d6eff, the code of c8b0e72 with this script).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-5}
