@@ -3,17 +3,22 @@
  *
  * Cost (bench/payoff/README.md, "where the time goes"): an election runs once per batch, and at
  * low concurrency a batch is one or two tasks, so the helper's constant matters. Hence:
+ *  - nothing per task: the server's queue functions keep their own lengths, which an election
+ *    reads (stingy_sched_watch; a stage not watched is read from the helper's own count, which
+ *    enqueued/dequeued keep). The reads make a bitmap of the stages with tasks; the bits that were
+ *    0 at the previous election are the stages that started to wait since;
  *  - a stage's age is not counted up at every election: it is `elections - since`, where since is
- *    set when the stage starts to wait (enqueued on an empty queue) or is elected, and moved up by
- *    one at every successful election that found it closed (an entry stage without memory does
- *    not age). One pass over the stages with tasks instead of two, and no store per waiting stage;
- *    an election that elects nothing found every stage with tasks closed, and moves them back;
+ *    set when the stage starts to wait (found with tasks after an election that found it empty) or
+ *    is elected, and moved up by one at every successful election that found it closed (an entry
+ *    stage without memory does not age). One pass over the stages with tasks instead of two, and
+ *    no store per waiting stage; an election that elects nothing found every stage with tasks
+ *    closed, and moves them back;
  *  - the dynamic check (stingy_heap_dyn_avail) is called only for stages that allocate: the others
  *    can always run every queued task;
  *  - what an election reads of a stage (queue length, cap, rank, weight, since, flags) is in one
  *    32-byte record, not behind the configuration's pointers, and class and score make one 64-bit
  *    key, so that a stage is compared with the best so far in one comparison;
- *  - enqueued/dequeued are inline (stingy_sched.h).
+ *  - enqueued/dequeued, for stages not watched, are inline (stingy_sched.h).
  */
 #include "stingy_sched.h"
 
@@ -45,8 +50,9 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
   size_t n = s->n_stages ? s->n_stages : 1;
   s->words = (uint32_t)((n + 63) / 64);
   s->stage = calloc(n, sizeof *s->stage);
+  s->len = calloc(n, sizeof *s->len);
   s->busy = calloc(s->words, sizeof *s->busy);
-  if (!s->stage || !s->busy) {
+  if (!s->stage || !s->len || !s->busy) {
     stingy_sched_destroy(s);
     return NULL;
   }
@@ -58,6 +64,7 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
     st->weight = max_rank + 1u - (c->rank <= max_rank ? c->rank : max_rank);
     st->flags = (c->flags & STINGY_STAGE_ENTRY ? STINGY_SCHED_ENTRY_ : 0u) |
                 (c->n_allocates ? STINGY_SCHED_ALLOCATES_ : 0u);
+    s->len[i] = &st->queued;
   }
   return s;
 }
@@ -65,12 +72,21 @@ struct stingy_sched *stingy_sched_create(struct stingy_heap *h, uint32_t starve_
 void stingy_sched_destroy(struct stingy_sched *s) {
   if (!s) return;
   free(s->stage);
+  free(s->len);
   free(s->busy);
   free(s);
 }
 
+void stingy_sched_watch(struct stingy_sched *s, uint32_t stage, const uint32_t *queued) {
+  if (stage >= s->n_stages) stingy_sched_die("watching a stage out of range", stage, 0);
+  if (!queued) stingy_sched_die("watching a NULL queue length", stage, 0);
+  uint32_t told = s->stage[stage].queued;
+  if (told) stingy_sched_die("watching a stage that holds tasks told by enqueued", stage, told);
+  s->len[stage] = queued;
+}
+
 uint32_t stingy_sched_queued(const struct stingy_sched *s, uint32_t stage) {
-  return stage < s->n_stages ? s->stage[stage].queued : 0;
+  return stage < s->n_stages ? *s->len[stage] : 0;
 }
 
 enum stingy_sched_class stingy_sched_last_class(const struct stingy_sched *s) { return s->last; }
@@ -94,31 +110,45 @@ const char *stingy_sched_class_name(enum stingy_sched_class c) {
 #define KEY(c, score) ((uint64_t)(c) << KEY_CLASS_SHIFT | (score))
 
 /* The key of an open stage (one that may run: avail > 0, or a stage past the entry short of memory). */
-static inline uint64_t stage_key(const struct stingy_sched_stage *st, uint32_t avail, uint64_t now,
-                                 uint64_t limit) {
+static inline uint64_t stage_key(const struct stingy_sched_stage *st, uint32_t q, uint32_t avail,
+                                 uint64_t now, uint64_t limit) {
   if (avail == 0) return KEY(0, st->rank + 1u); /* low */
   uint64_t age = now - st->since;
   if (age >= limit) return KEY(3, age < UINT32_MAX ? age : UINT32_MAX); /* urgent */
-  if (st->queued >= st->cap && st->cap)
-    return KEY(2, (uint64_t)st->rank << 32 | st->queued); /* high: maximal flow */
-  return KEY(1, (uint64_t)st->queued * st->weight);     /* medium */
+  if (q >= st->cap && st->cap) return KEY(2, (uint64_t)st->rank << 32 | q); /* high: maximal flow */
+  return KEY(1, (uint64_t)q * st->weight);                                   /* medium */
 }
 
 /* Stage `best` won with `key`: the elected one's age is 0, every other stage with tasks waited one
    more election (elections - since grows by one), the closed ones excepted (see below). */
-static inline int elected(struct stingy_sched *s, uint32_t best, uint64_t key, uint32_t avail,
-                          uint32_t *batch) {
+static inline int elected(struct stingy_sched *s, uint32_t best, uint32_t q, uint64_t key,
+                          uint32_t avail, uint32_t *batch) {
   enum stingy_sched_class c = (enum stingy_sched_class)(4 - (key >> KEY_CLASS_SHIFT));
   s->last = c;
   struct stingy_sched_stage *b = &s->stage[best];
   b->since = ++s->elections;
-  uint32_t q = b->queued;
   *batch = c == STINGY_SCHED_LOW ? 1 : (avail < q ? avail : q);
   return (int)best;
 }
 
+/* Reads every stage's queue length into the bitmap of stages with tasks. A stage found with tasks
+   after an election that found it empty started to wait since: its age is 0 (no election passed
+   it over since the previous one, which found it empty). */
+static inline void scan(struct stingy_sched *s, uint64_t now) {
+  const uint32_t *const *len = s->len;
+  for (uint32_t w = 0, lo = 0; w < s->words; w++, lo += 64) {
+    uint32_t n = s->n_stages - lo < 64 ? s->n_stages - lo : 64;
+    uint64_t bits = 0;
+    for (uint32_t k = 0; k < n; k++) bits |= (uint64_t)(*len[lo + k] != 0) << k;
+    uint64_t fresh = bits & ~s->busy[w];
+    s->busy[w] = bits;
+    for (; fresh; fresh &= fresh - 1) s->stage[lo + (uint32_t)__builtin_ctzll(fresh)].since = now;
+  }
+}
+
 int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
   const uint64_t now = s->elections, limit = s->starve_limit;
+  scan(s, now);
   uint64_t bits = s->busy[0];
   if (s->words == 1 && bits && (bits & (bits - 1)) == 0) {
     /* one stage with tasks (at low concurrency, most elections): no comparison, no aging of
@@ -131,9 +161,10 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
       *batch = 0;
       return -1;
     }
-    return elected(s, i, stage_key(st, avail, now, limit), avail, batch);
+    uint32_t q = *s->len[i];
+    return elected(s, i, q, stage_key(st, q, avail, now, limit), avail, batch);
   }
-  uint32_t best = 0, best_avail = 0;
+  uint32_t best = 0, best_avail = 0, best_q = 0;
   uint64_t best_key = 0;
   for (uint32_t w = 0; w < s->words; w++)
     for (bits = s->busy[w]; bits; bits &= bits - 1) {
@@ -147,11 +178,13 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
         st->since++;
         continue;
       }
-      uint64_t key = stage_key(st, avail, now, limit);
+      uint32_t q = *s->len[i];
+      uint64_t key = stage_key(st, q, avail, now, limit);
       if (key > best_key) { /* ties go to the lower stage id */
         best = i;
         best_key = key;
         best_avail = avail;
+        best_q = q;
       }
     }
   if (best_key == 0) { /* every stage with tasks (if any) is an entry stage without memory */
@@ -162,5 +195,5 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
     *batch = 0;
     return -1;
   }
-  return elected(s, best, best_key, best_avail, batch);
+  return elected(s, best, best_q, best_key, best_avail, batch);
 }
