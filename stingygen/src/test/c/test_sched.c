@@ -259,7 +259,7 @@ static void expect_abort(void (*fn)(void), const char *message) {
 }
 
 static struct stingy_heap *misuse_heap;
-static struct stingy_sched *misuse_sched; /* static: still reachable when the child aborts */
+static struct stingy_sched *volatile misuse_sched; /* still reachable when the child aborts */
 static struct stingy_sched *misuse_helper(void) {
   misuse_heap = fresh_heap();
   return misuse_sched = stingy_sched_create(misuse_heap, 0);

@@ -94,6 +94,7 @@ struct stingy_sched {
   uint64_t *busy;                   /* bit i: stage i had tasks at the last election */
   uint64_t elections;               /* successful elections so far */
   uint32_t n_stages;
+  uint32_t padded;                  /* len's length: n_stages rounded up to 8 (more point to a 0) */
   uint32_t words;                   /* of busy */
   uint32_t starve_limit;
   enum stingy_sched_class last;
