@@ -6,8 +6,8 @@
  *  - nothing per task: the server's queue functions keep their own lengths, which an election
  *    reads (stingy_sched_watch; a stage not watched is read from the helper's own count, which
  *    enqueued/dequeued keep). The reads make a bitmap of the stages with tasks; the bits that were
- *    0 at the previous election are the stages that started to wait since. Five instructions a
- *    stage, branch-free (scan);
+ *    0 at the previous election are the stages that started to wait since, whose since is set as
+ *    the election visits them. Five instructions a stage, branch-free (scan);
  *  - a stage's age is not counted up at every election: it is `elections - since`, where since is
  *    set when the stage starts to wait (found with tasks after an election that found it empty) or
  *    is elected, and moved up by one at every successful election that found it closed (an entry
@@ -155,33 +155,35 @@ static inline uint64_t lengths(const uint32_t *const *len, uint32_t n) {
   return bits;
 }
 
-static inline void started(struct stingy_sched *s, uint32_t lo, uint64_t fresh, uint64_t now) {
-  for (; fresh; fresh &= fresh - 1) s->stage[lo + (uint32_t)__builtin_ctzll(fresh)].since = now;
-}
-
-/* Returns the first word of the bitmap (all of it up to 64 stages). */
-static inline uint64_t scan(struct stingy_sched *s, uint64_t now) {
+/* Reads the lengths: returns the first word of the bitmap (all of it up to 64 stages) and, in
+   *fresh, the stages of that word that started to wait, whose since the election sets when it
+   visits them (every stage with tasks is visited: one store less per stage than a pass of its own).
+   Beyond 64 stages, since is set here for every word and *fresh is 0. */
+static inline uint64_t scan(struct stingy_sched *s, uint64_t now, uint64_t *fresh) {
   if (s->words == 1) {
     uint64_t bits = lengths(s->len, s->padded);
-    started(s, 0, bits & ~s->busy[0], now);
+    *fresh = bits & ~s->busy[0];
     return s->busy[0] = bits;
   }
   for (uint32_t w = 0, lo = 0; w < s->words; w++, lo += 64) {
     uint64_t bits = lengths(s->len + lo, s->padded - lo < 64 ? s->padded - lo : 64);
-    started(s, lo, bits & ~s->busy[w], now);
+    for (uint64_t f = bits & ~s->busy[w]; f; f &= f - 1) s->stage[lo + (uint32_t)__builtin_ctzll(f)].since = now;
     s->busy[w] = bits;
   }
+  *fresh = 0;
   return s->busy[0];
 }
 
 int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
   const uint64_t now = s->elections, limit = s->starve_limit;
-  uint64_t bits = scan(s, now);
+  uint64_t fresh;
+  uint64_t bits = scan(s, now, &fresh);
   if (s->words == 1 && bits && (bits & (bits - 1)) == 0) {
     /* one stage with tasks (at low concurrency, most elections): no comparison, no aging of
        others; closed, it elects nothing and keeps its age */
     uint32_t i = (uint32_t)__builtin_ctzll(bits);
-    const struct stingy_sched_stage *st = &s->stage[i];
+    struct stingy_sched_stage *st = &s->stage[i];
+    if (fresh) st->since = now;
     uint32_t avail = st->flags & STINGY_SCHED_ALLOCATES_ ? stingy_heap_dyn_avail(s->heap, i) : UINT32_MAX;
     if (avail == 0 && (st->flags & STINGY_SCHED_ENTRY_)) {
       s->last = STINGY_SCHED_NONE;
@@ -193,10 +195,11 @@ int stingy_sched_elect(struct stingy_sched *s, uint32_t *batch) {
   }
   uint32_t best = 0, best_avail = 0, best_q = 0;
   uint64_t best_key = 0;
-  for (uint32_t w = 0; w < s->words; w++)
+  for (uint32_t w = 0; w < s->words; w++, fresh = 0)
     for (bits = s->busy[w]; bits; bits &= bits - 1) {
       uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
       struct stingy_sched_stage *st = &s->stage[i];
+      if (fresh & bits & (0 - bits)) st->since = now; /* it started to wait: age 0 */
       uint32_t avail = UINT32_MAX;
       if (st->flags & STINGY_SCHED_ALLOCATES_) avail = stingy_heap_dyn_avail(s->heap, i);
       if (avail == 0 && (st->flags & STINGY_SCHED_ENTRY_)) {
