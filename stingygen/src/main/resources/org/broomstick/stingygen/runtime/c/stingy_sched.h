@@ -40,16 +40,17 @@
  * last elected; the elections at which it was closed (an entry stage without memory) do not count.
  * The helper sees the queues only at elections, so "starts to wait" is known at the election after
  * the task arrived; as no election happens in between, the age is the same as if the helper were
- * told at the arrival. It would differ only if a queue that was not elected emptied and filled again
- * between two elections (a server dropping a queued task): the stage then keeps its age instead of
- * restarting at 0, so it is older, never younger, than if it had been told per task.
+ * told at the arrival. It would differ only if a queue that was not elected emptied and filled
+ * again between two elections (a server dropping a queued task): the stage then keeps its age
+ * instead of restarting at 0, so it is older, never younger, than if it had been told per task.
  * A stage with memory available waits at most starve_limit + n_stages elections (an entry stage:
  * counting the elections at which its dynamic check passes): after starve_limit of them it is
- * urgent, and only urgent stages older than it go first; each of them restarts at age 0 when
- * elected, so it cannot pass it again, and there are fewer than n_stages of them. Ages that are
- * older than told (above) only make a stage urgent sooner; the argument is the same. The Java StageGate (stingy-runtime)
- * has the same classes; it also promotes an aged stage short of memory, where this helper waits
- * for the memory (tasks holding it can always run, so the wait ends).
+ * urgent, and only urgent stages older than it (or as old, with a lower id) go first; each of them
+ * restarts at 0 when elected, so it cannot pass it again, and there are fewer than n_stages of
+ * them. Ages older than told (above) only make a stage urgent sooner; the argument is the same.
+ * The Java StageGate (stingy-runtime) has the same classes; it also promotes an aged stage short
+ * of memory, where this helper waits for the memory (tasks holding it can always run, so the wait
+ * ends).
  *
  * The batch is min(queued, stingy_dyn_avail) (1 in the low class): every task of it finds its
  * objects in the cache slab, assuming each task allocates each object of the stage once.
