@@ -229,6 +229,15 @@ static void test_watched_ages_start_when_an_election_finds_tasks(void) {
   for (uint32_t i = 0; i < limit; i++) CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_PARSE);
   CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_SEND);
   CHECK_EQ(stingy_sched_last_class(s), STINGY_SCHED_URGENT);
+  /* passed over twice, then its task dropped and another queued between two elections: the helper
+     does not see the gap, and send keeps its age (told per task, it would restart at 0) */
+  CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_PARSE);
+  CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_PARSE);
+  len[STAGE_SEND] = 0;
+  len[STAGE_SEND] = 1;
+  CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_PARSE);
+  CHECK_EQ(stingy_sched_elect(s, &batch), STAGE_SEND); /* 3 = limit */
+  CHECK_EQ(stingy_sched_last_class(s), STINGY_SCHED_URGENT);
   stingy_sched_destroy(s);
   stingy_heap_destroy(h);
 }
