@@ -269,9 +269,6 @@ static void runq_push(struct conn *c, stage_fn *stage) {
   }
   runq[i].tail = c;
   runq[i].n++;
-#ifdef STINGY_SCHED
-  stingy_sched_enqueued(sched, stingy_stage_ids[i], 1);
-#endif
 }
 
 void queue_stage(struct conn *c, stage_fn *stage) {
@@ -918,7 +915,6 @@ void run_scheduler(void) {
       struct conn *c = runq_pop(i);
       c->next(c);
     }
-    stingy_sched_dequeued(sched, (uint32_t) s, batch);
     /* I/O is polled once per N_STAGES elections, as often as the plain scheduler polls (once a
        round of all stages): an epoll_wait after every election cost more than the stage ran */
     if (++elections == N_STAGES) {
@@ -1013,7 +1009,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "minihttpd: stingy_sched_create failed\n");
     return 1;
   }
-  for (size_t i = 0; i < N_STAGES; i++) {
+  for (size_t i = 0; i < N_STAGES; i++) { /* elections read the run queues' own lengths */
+    stingy_sched_watch(sched, stingy_stage_ids[i], &runq[i].n);
     runq_of_stage[stingy_stage_ids[i]] = i;
   }
 #endif
