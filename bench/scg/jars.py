@@ -22,7 +22,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OPTS = ["-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
-        "-XX:+UseParallelGC", "-Xmn512m", "-XX:+UseTransparentHugePages", "-XX:TieredStopAtLevel=1"]
+        "-XX:+UseParallelGC", "-Xmn256m", "-XX:+UseTransparentHugePages", "-XX:TieredStopAtLevel=1"]
 
 
 def java():
