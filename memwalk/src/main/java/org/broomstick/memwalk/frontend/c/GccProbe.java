@@ -3,6 +3,8 @@ package org.broomstick.memwalk.frontend.c;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,27 +80,41 @@ final class GccProbe {
     }
   }
 
+  /** stdout, or with {@code stderr} stdout followed by stderr (where {@code -v} prints the search list). */
   private static String exec(List<String> cmd, boolean stderr) throws IOException, InterruptedException {
+    Output r = run(cmd, 60);
+    if (r.exit() != 0) {
+      throw new IOException("exit " + r.exit() + ": " + firstLine(r.err().isEmpty() ? r.out() : r.err()));
+    }
+    return stderr ? r.out() + r.err() : r.out();
+  }
+
+  /** What a finished compiler run printed. */
+  record Output(int exit, String out, String err) {}
+
+  /**
+   * Runs {@code cmd} with stdin from /dev/null, reading stdout while stderr goes to a temporary file
+   * (so neither pipe can fill up while the other is read). Throws when it does not finish in time.
+   */
+  static Output run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    if (stderr) {
-      pb.redirectErrorStream(true);
-    } else {
-      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Path err = Files.createTempFile("broomstick-gcc", ".err");
+    try {
+      pb.redirectError(err.toFile());
+      Process p = pb.start();
+      String out;
+      try (InputStream in = p.getInputStream()) {
+        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("timed out");
+      }
+      return new Output(p.exitValue(), out, Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(err);
     }
-    Process p = pb.start();
-    String out;
-    try (InputStream in = p.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out");
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException("exit " + p.exitValue() + ": " + firstLine(out));
-    }
-    return out;
   }
 
   private static String firstLine(String s) {

@@ -1,9 +1,7 @@
 package org.broomstick.memwalk.frontend.c;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -495,25 +492,8 @@ final class SystemPreludes {
   /** stdout (null when gcc failed) and stderr. */
   private static String[] exec(List<String> cmd) {
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      Path err = Files.createTempFile("broomstick-prelude", ".err");
-      try {
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-          out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          return new String[] {null, "timed out"};
-        }
-        String e = Files.readString(err, StandardCharsets.UTF_8);
-        return new String[] {p.exitValue() == 0 ? out : null, e};
-      } finally {
-        Files.deleteIfExists(err);
-      }
+      GccProbe.Output r = GccProbe.run(cmd, 120);
+      return new String[] {r.exit() == 0 ? r.out() : null, r.err()};
     } catch (IOException e) {
       return new String[] {null, String.valueOf(e.getMessage())};
     } catch (InterruptedException e) {
